@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+'use strict';
+require('reflect-metadata');
+const { main } = require('../dist/src/cli/main.js');
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Keep-alive sockets and timers must not hold a finished connector open.
+    setImmediate(() => process.exit(code));
+  },
+  (err) => {
+    process.stderr.write(JSON.stringify({ level: 'error', msg: String(err && err.message ? err.message : err) }) + '\n');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+import { printCommand, runCommand } from './run-command';
+
+const USAGE = `usage: estuary <command> [options]
+
+commands:
+  run <connector>                       serve the Flow capture protocol on stdio
+  spec <connector>                      print the connector's spec
+  discover <connector> --config <file>  print the discovered bindings
+  preview <connector> [options]         play the Flow runtime locally and print what is captured
+  init <dir>                            scaffold a new connector
+
+<connector> is a .ts or .js file, or a folder holding connector.ts.`;
+
+/** The `estuary` command. Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'run':
+      return runCommand(args);
+    case 'spec':
+    case 'discover':
+      return printCommand(command, args, process.stdout);
+    case 'preview': {
+      const { previewCommand } = await import('../harness/preview-command');
+      return previewCommand(args, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });
+    }
+    case 'init': {
+      const { initCommand } = await import('./init-command');
+      return initCommand(args, process.stdout);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`estuary: unknown command '${command}'\n${USAGE}\n`);
+      return 2;
+  }
+}

@@ -1,0 +1,63 @@
+import { Readable, Writable } from 'node:stream';
+import { createLogger, type Logger } from '../common/logger';
+import { describeError } from '../common/errors';
+import { buildConnector } from '../runtime/build/connector-builder';
+import { isUserError, serve } from '../runtime/server';
+import { loadConnector } from './load-connector';
+import { readConfigFile } from './read-config';
+
+/** Logs `err` as the final line, as Flow reads the last log line as the failure. */
+export function logFatal(log: Logger, err: unknown): void {
+  if (isUserError(err)) log.error(describeError(err));
+  else log.error({ stack: err instanceof Error ? err.stack : undefined }, describeError(err));
+}
+
+/** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
+export async function runCommand(args: string[]): Promise<number> {
+  const log = createLogger();
+  try {
+    const target = args[0];
+    if (target === undefined) throw new Error('usage: estuary run <connector.ts|connector.js|folder>');
+    const def = buildConnector(loadConnector(target));
+    const stops: ((reason: string) => void)[] = [];
+    const onSignal = (sig: string): void => {
+      log.info({ signal: sig }, 'stopping gracefully');
+      for (const s of stops) s(`received ${sig}`);
+      if (stops.length === 0) process.exit(0);
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    await serve(def, { stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s) });
+    return 0;
+  } catch (err) {
+    logFatal(log, err);
+    return 1;
+  }
+}
+
+/** `estuary spec|discover <path> [--config file]`: print the response, pretty. */
+export async function printCommand(kind: 'spec' | 'discover', args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const log = createLogger();
+  try {
+    const target = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--config');
+    if (target === undefined) throw new Error(`usage: estuary ${kind} <connector> [--config file.yaml]`);
+    const ci = args.indexOf('--config');
+    const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
+    const def = buildConnector(loadConnector(target));
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(chunk.toString());
+        cb();
+      },
+    });
+    const req = kind === 'spec' ? { spec: { connectorType: 'LOCAL', config } } : { discover: { connectorType: 'LOCAL', config } };
+    await serve(def, { stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
+    const response = JSON.parse(chunks.join('')) as Record<string, unknown>;
+    out.write(JSON.stringify(kind === 'spec' ? response.spec : response.discovered, null, 2) + '\n');
+    return 0;
+  } catch (err) {
+    logFatal(log, err);
+    return 1;
+  }
+}

@@ -1,0 +1,418 @@
+import { setMaxListeners } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { ClassConstructor } from 'class-transformer';
+import { Agent, interceptors, type Dispatcher } from 'undici';
+import { CdkError, StoppedError } from '../errors';
+import type { Logger } from '../logger';
+import { silentLogger } from '../logger';
+import { redactSecrets } from '../secrets';
+import { buildUrl, encodeBody, headerValue, readPrefix, type BodyOptions, type QueryValue } from './http-helpers';
+import { HttpAbortedError, HttpError, bodyExcerpt, registerQuerySecrets, HttpTransportError, ResponseValidationError, redactUrl } from './http-errors';
+import { splitLines } from './lines';
+import { DEFAULT_ADAPTIVE, HostLimiter, type AdaptiveOptions, type HostBudget } from './rate-limiter';
+import { toModel } from './response-validation';
+import {
+  DEFAULT_RETRY,
+  backoffMs,
+  classifyTransportError,
+  parseRetryAfter,
+  sleep,
+  type RetryOptions,
+  type ShouldRetry,
+} from './retry-policy';
+import type { Authorization, TokenSource } from './token-source';
+
+/** Timeouts of one request attempt, in milliseconds; see {@link DEFAULT_TIMEOUTS}. */
+export interface TimeoutOptions {
+  /** Establishing the TCP (and TLS) connection. Client-wide only. */
+  connectMs: number;
+  /** From sending the request until the response headers are complete. */
+  headersMs: number;
+  /** Longest silence between two chunks of the response body. */
+  bodyIdleMs: number;
+}
+
+/** Defaults: connect 15 s, response headers 120 s, body idle 120 s. */
+export const DEFAULT_TIMEOUTS: Readonly<TimeoutOptions> = Object.freeze({ connectMs: 15_000, headersMs: 120_000, bodyIdleMs: 120_000 });
+
+/** Options of an {@link HttpClient}. Every field is optional. */
+export interface HttpClientOptions {
+  /** Receives retry warnings and the rate-limit warning. Default: silent. */
+  log?: Logger;
+  /** Authorizes every request not sent `withoutToken`. Can also be set later through `tokenSource`. */
+  tokenSource?: TokenSource;
+  /** Aborting it aborts every in-flight request and wait, like {@link HttpClient.close}. */
+  signal?: AbortSignal;
+  /** Resolves relative request URLs. */
+  baseUrl?: string;
+  retry?: Partial<RetryOptions>;
+  timeouts?: Partial<TimeoutOptions>;
+  /** Fixed budgets by host (`api.example.com`, or `host:port`). */
+  hostBudgets?: Readonly<Record<string, HostBudget>>;
+  adaptive?: Partial<AdaptiveOptions>;
+  /** Keep-alive connections per origin. Default 64. */
+  maxConnectionsPerHost?: number;
+  /** Redirects followed per request. Default 10. */
+  maxRedirects?: number;
+  /** Default `estuary-cdk`. */
+  userAgent?: string;
+}
+
+/** Options of one request. */
+export interface RequestOptions extends BodyOptions {
+  /** Default `GET`. */
+  method?: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  headers?: Readonly<Record<string, string>>;
+  /** Send no credentials (token endpoints, public URLs). */
+  withoutToken?: boolean;
+  timeouts?: Partial<Omit<TimeoutOptions, 'connectMs'>>;
+  retry?: Partial<RetryOptions>;
+  /** Decides which 5xx responses are retried; default: all of them. */
+  shouldRetry?: ShouldRetry;
+  /** Aborts this request only; it then rejects with {@link HttpAbortedError}. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link HttpClient.requestLines}. */
+export interface LinesRequestOptions extends RequestOptions {
+  /** Default `\n` (a trailing `\r` is dropped too). */
+  delimiter?: string;
+}
+
+/** A response whose body is read as it arrives. */
+export interface StreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body chunks; iterate it to the end (or break out) so the connection is released. */
+  body: AsyncIterable<Buffer>;
+}
+
+/** A response whose body is read line by line as it arrives. */
+export interface LinesResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  lines: AsyncIterable<string>;
+}
+
+/** Bytes of an error response kept for `shouldRetry` and the error message. */
+const ERROR_BODY_LIMIT = 1024 * 1024;
+
+type Open = { res: Dispatcher.ResponseData; release: () => void; attempts: number; url: URL };
+
+/**
+ * The HTTP client connectors use: undici with keep-alive underneath; retries with backoff for
+ * connection failures, timeouts, truncated bodies and 5xx; 429 handling with `Retry-After`, an
+ * adaptive per-host delay and optional fixed budgets; credentials from a {@link TokenSource}
+ * (refreshed once on a 401). Only successful responses are returned; everything else throws a
+ * {@link CdkError}: {@link HttpError}, {@link HttpTransportError}, {@link HttpAbortedError},
+ * {@link ResponseValidationError}, or {@link StoppedError} once the client is closed.
+ *
+ * The runtime makes one per connector process; construct one directly in tests and scripts.
+ *
+ * @example
+ * const http = new HttpClient({ tokenSource: TokenSource.accessToken(config.apiToken) });
+ * const page = await http.requestJson(`${base}/orders`, { query: { since, limit: 100 }, model: OrdersPage });
+ * for await (const line of (await http.requestLines(`${base}/export`)).lines) yield JSON.parse(line);
+ */
+export class HttpClient {
+  readonly log: Logger;
+  /** Credentials for requests not sent `withoutToken`; the runtime sets it once the config is known. */
+  tokenSource: TokenSource | undefined;
+  private readonly retry: RetryOptions;
+  private readonly timeouts: TimeoutOptions;
+  private readonly adaptive: AdaptiveOptions;
+  private readonly budgets: Readonly<Record<string, HostBudget>>;
+  private readonly limiters = new Map<string, HostLimiter>();
+  private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+  private readonly controller = new AbortController();
+  private readonly baseUrl: string | undefined;
+  private readonly userAgent: string;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.log = options.log ?? silentLogger();
+    this.tokenSource = options.tokenSource;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.adaptive = { ...DEFAULT_ADAPTIVE, ...options.adaptive };
+    this.budgets = options.hostBudgets ?? {};
+    this.baseUrl = options.baseUrl;
+    this.userAgent = options.userAgent ?? 'estuary-cdk';
+    this.agent = new Agent({
+      connections: options.maxConnectionsPerHost ?? 64,
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyIdleMs,
+    });
+    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: options.maxRedirects ?? 10 }));
+    // Every in-flight request listens on this signal; the default cap of 10 would warn spuriously.
+    setMaxListeners(0, this.controller.signal);
+    const outer = options.signal;
+    if (outer !== undefined) {
+      if (outer.aborted) this.controller.abort(new StoppedError());
+      else outer.addEventListener('abort', () => this.controller.abort(new StoppedError()), { once: true });
+    }
+  }
+
+  /** True once {@link close} was called or the client's signal aborted. */
+  get closed(): boolean {
+    return this.controller.signal.aborted;
+  }
+
+  /** Aborts in-flight requests and waits, closes connections; later requests throw {@link StoppedError}. */
+  async close(): Promise<void> {
+    if (!this.controller.signal.aborted) this.controller.abort(new StoppedError());
+    await this.agent.destroy();
+  }
+
+  /** Sends a request and returns the whole response body. */
+  async request(url: string | URL, options: RequestOptions = {}): Promise<Buffer> {
+    return this.execute(url, options, async ({ res, release }) => {
+      try {
+        return Buffer.from(await res.body.arrayBuffer());
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /**
+   * Sends a request and parses the response as JSON. With `model`, the value is converted with
+   * class-transformer and validated with class-validator (an array body gives an array of
+   * instances); problems throw {@link ResponseValidationError}.
+   */
+  requestJson<T = unknown>(url: string | URL, options?: RequestOptions): Promise<T>;
+  requestJson<T extends object>(url: string | URL, options: RequestOptions & { model: ClassConstructor<T>; array?: false }): Promise<T>;
+  requestJson<T extends object>(url: string | URL, options: RequestOptions & { model: ClassConstructor<T>; array: true }): Promise<T[]>;
+  async requestJson(
+    url: string | URL,
+    options: RequestOptions & { model?: ClassConstructor<object>; array?: boolean } = {},
+  ): Promise<unknown> {
+    const headers = options.headers?.accept === undefined && options.headers?.Accept === undefined
+      ? { accept: 'application/json', ...options.headers }
+      : options.headers;
+    const bytes = await this.request(url, { ...options, headers });
+    const method = (options.method ?? 'GET').toUpperCase();
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8'));
+    } catch (cause) {
+      const target = buildUrl(url, options.query, this.baseUrl);
+      throw new ResponseValidationError(method, target, [`body is not JSON (${(cause as Error).message})`], cause);
+    }
+    if (options.model === undefined) return value;
+    const target = buildUrl(url, options.query, this.baseUrl);
+    const result = await toModel(options.model, value, method, target);
+    if (options.array !== undefined && options.array !== Array.isArray(result)) {
+      throw new ResponseValidationError(method, target, [options.array ? 'expected a JSON array' : 'expected a JSON object, got an array']);
+    }
+    return result;
+  }
+
+  /**
+   * Sends a request and returns the headers at once and the body as lines while they arrive.
+   * Failures before the headers are retried; a failure while the lines are being read is thrown
+   * from the iteration (the lines already yielded cannot be taken back).
+   */
+  async requestLines(url: string | URL, options: LinesRequestOptions = {}): Promise<LinesResponse> {
+    const { status, headers, body } = await this.requestStream(url, options);
+    return { status, headers, lines: splitLines(body, options.delimiter) };
+  }
+
+  /** Like {@link requestLines}, with the raw body chunks. */
+  async requestStream(url: string | URL, options: RequestOptions = {}): Promise<StreamResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    return this.execute(url, options, ({ res, release, attempts, url: target }) =>
+      Promise.resolve({
+        status: res.statusCode,
+        headers: res.headers,
+        body: this.streamBody(res.body, release, method, target, attempts, options.signal),
+      }),
+    );
+  }
+
+  private async *streamBody(
+    body: Readable,
+    release: () => void,
+    method: string,
+    url: URL,
+    attempts: number,
+    requestSignal: AbortSignal | undefined,
+  ): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) yield chunk;
+    } catch (err) {
+      throw this.failure(err, method, url, attempts, requestSignal);
+    } finally {
+      if (!body.readableEnded) body.destroy();
+      release();
+    }
+  }
+
+  private limiterFor(host: string, hostname: string): HostLimiter {
+    let limiter = this.limiters.get(host);
+    if (limiter === undefined) {
+      limiter = new HostLimiter(host, this.adaptive, this.log, this.budgets[host] ?? this.budgets[hostname]);
+      this.limiters.set(host, limiter);
+    }
+    return limiter;
+  }
+
+  /** Maps an error thrown by undici, a wait or the token source to what callers see. */
+  private failure(err: unknown, method: string, url: string | URL, attempts: number, requestSignal?: AbortSignal): Error {
+    if (this.controller.signal.aborted) return new StoppedError();
+    if (requestSignal?.aborted) return new HttpAbortedError(method, url, requestSignal.reason);
+    if (err instanceof CdkError) return err;
+    return new HttpTransportError(classifyTransportError(err) ?? 'other', method, url, attempts, err);
+  }
+
+  /**
+   * The retry loop shared by every method: sends until a success (< 400) can be handed to
+   * `consume`, or a failure is final. `consume` errors that are transient transport failures
+   * (a body cut short) are retried like connection errors.
+   */
+  private async execute<T>(url: string | URL, options: RequestOptions, consume: (open: Open) => Promise<T>): Promise<T> {
+    const target = buildUrl(url, options.query, this.baseUrl);
+    registerQuerySecrets(target);
+    const method = (options.method ?? 'GET').toUpperCase();
+    const retry = options.retry === undefined ? this.retry : { ...this.retry, ...options.retry };
+    const requestSignal = options.signal;
+    const signal = requestSignal === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, requestSignal]);
+    if (requestSignal !== undefined) setMaxListeners(0, signal);
+    const limiter = this.limiterFor(target.host, target.hostname);
+    const { body, contentType } = encodeBody(options);
+    const baseHeaders: Record<string, string> = { 'user-agent': this.userAgent };
+    if (contentType !== undefined) baseHeaders['content-type'] = contentType;
+    Object.assign(baseHeaders, options.headers);
+    const headersTimeout = options.timeouts?.headersMs ?? this.timeouts.headersMs;
+    const bodyTimeout = options.timeouts?.bodyIdleMs ?? this.timeouts.bodyIdleMs;
+    const origin = target.origin;
+    const path = `${target.pathname}${target.search}`;
+
+    let attempts = 0;
+    let failures = 0;
+    let rateLimited = 0;
+    let rateLimitedSince: number | undefined;
+    let authRetried = false;
+
+    /** Waits before the next attempt after a transient failure, or throws when the budget is spent. */
+    const retryOrThrow = async (err: unknown): Promise<void> => {
+      const kind = signal.aborted ? undefined : classifyTransportError(err);
+      if (kind === undefined || failures >= retry.maxRetries) throw this.failure(err, method, target, attempts, requestSignal);
+      failures++;
+      const wait = backoffMs(failures, retry.baseDelayMs, retry.maxDelayMs);
+      this.log.warn(
+        { method, url: redactUrl(target), attempt: attempts, failure: kind, error: redactSecrets((err as Error).message), retryInMs: wait },
+        'request failed (will retry)',
+      );
+      await this.wait(wait, signal, method, target, attempts, requestSignal);
+    };
+
+    for (;;) {
+      if (signal.aborted) throw this.failure(signal.reason, method, target, attempts, requestSignal);
+      const slot = limiter.acquireSlot(signal);
+      if (slot !== undefined) await slot.catch((err: unknown) => Promise.reject(this.failure(err, method, target, attempts, requestSignal)));
+      let released = false;
+      const release = (): void => {
+        if (!released) {
+          released = true;
+          limiter.releaseSlot();
+        }
+      };
+
+      let res: Dispatcher.ResponseData;
+      let auth: Authorization | undefined;
+      try {
+        const pace = limiter.reserve(Date.now());
+        if (pace > 0) await sleep(pace, signal);
+        let headers = baseHeaders;
+        if (options.withoutToken !== true && this.tokenSource !== undefined) {
+          auth = await this.tokenSource.authorization(this);
+          headers = { ...baseHeaders, [auth.header]: auth.value };
+        }
+        attempts++;
+        res = await this.dispatcher.request({ origin, path, method: method as Dispatcher.HttpMethod, headers, body, signal, headersTimeout, bodyTimeout });
+      } catch (err) {
+        release();
+        await retryOrThrow(err);
+        continue;
+      }
+
+      const status = res.statusCode;
+      if (status < 400) {
+        limiter.recordSuccess();
+        try {
+          return await consume({ res, release, attempts, url: target });
+        } catch (err) {
+          release();
+          await retryOrThrow(err);
+          continue;
+        }
+      }
+
+      let errorBody: Buffer;
+      try {
+        errorBody = await readPrefix(res.body, ERROR_BODY_LIMIT);
+      } catch (err) {
+        release();
+        await retryOrThrow(err);
+        continue;
+      }
+      release();
+      const contentType = headerValue(res.headers['content-type']);
+
+      if (status === 429) {
+        const now = Date.now();
+        const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+        limiter.recordRateLimited(now, retryAfter);
+        rateLimited++;
+        rateLimitedSince ??= now;
+        const wait = retryAfter ?? backoffMs(rateLimited, retry.rateLimitBaseDelayMs, retry.maxDelayMs);
+        if (now - rateLimitedSince + wait > retry.maxRateLimitWaitMs) {
+          throw new HttpError({
+            status, method, url: target, contentType, body: errorBody, attempts,
+            reason: `still rate limited after waiting ${Math.round((now - rateLimitedSince) / 1000)} s (next wait ${Math.round(wait / 1000)} s exceeds the ${Math.round(retry.maxRateLimitWaitMs / 1000)} s budget)`,
+          });
+        }
+        await this.wait(wait, signal, method, target, attempts, requestSignal);
+        continue;
+      }
+      limiter.recordSuccess();
+
+      if (status === 401 && auth !== undefined && !authRetried && this.tokenSource?.invalidate?.(auth) === true) {
+        authRetried = true;
+        this.log.debug({ method, url: redactUrl(target) }, 'credentials rejected (401); refreshing them and retrying once');
+        continue;
+      }
+
+      if (status >= 500) {
+        const retryable = options.shouldRetry === undefined || options.shouldRetry(status, res.headers, errorBody, attempts);
+        if (retryable && failures < retry.maxRetries) {
+          failures++;
+          const wait = backoffMs(failures, retry.baseDelayMs, retry.maxDelayMs);
+          this.log.warn(
+            { method, url: redactUrl(target), attempt: attempts, status, contentType, body: bodyExcerpt(errorBody, 500), retryInMs: wait },
+            'server error (will retry)',
+          );
+          await this.wait(wait, signal, method, target, attempts, requestSignal);
+          continue;
+        }
+        throw new HttpError({
+          status, method, url: target, contentType, body: errorBody, attempts,
+          reason: retryable ? 'server error persisted' : undefined,
+        });
+      }
+      throw new HttpError({ status, method, url: target, contentType, body: errorBody, attempts });
+    }
+  }
+
+  private async wait(ms: number, signal: AbortSignal, method: string, url: URL, attempts: number, requestSignal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch (err) {
+      throw this.failure(err, method, url, attempts, requestSignal);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './binding-context';
+export * from './run-container';
+export * from './config-loader';
+export * from './tsyringe-copies';

@@ -1,0 +1,33 @@
+import { recordStrategy } from './strategy-recorder';
+import type { StrategyOptionContext, SubtaskOption } from './strategy-options';
+
+/** Options of {@link Backfill}. */
+export interface BackfillOptions {
+  /** Run as independent subtasks, each with its own page cursor under `backfill.<subtask>`. */
+  subtasks?: SubtaskOption;
+  /**
+   * The cutoff when the resource has no incremental strategy to take it from
+   * (defaults to the time the binding was initialized).
+   */
+  cutoff?: (ctx: StrategyOptionContext) => number | Date | readonly (string | number)[];
+}
+
+/**
+ * Marks an async generator method as the resource's backfill (Python's FetchPageFn). It is called
+ * with the page cursor (`undefined` to start), the cutoff where incremental capture began, and a
+ * context (`ctx.connectorInitiated` tells a scheduled re-backfill). It yields documents then a page
+ * cursor to checkpoint them, and returns when the backfill is complete.
+ *
+ * @example
+ * @Backfill()
+ * async *pages(page: number | undefined, cutoff: Date): AsyncIterable<Order | number> { ... }
+ */
+export function Backfill(options: BackfillOptions = {}): MethodDecorator {
+  return (target, property, descriptor) => {
+    recordStrategy('@Backfill', target, property, descriptor, {
+      kind: 'backfill',
+      ...(options.subtasks !== undefined ? { subtasks: options.subtasks } : {}),
+      ...(options.cutoff !== undefined ? { cutoff: options.cutoff as (ctx: { config: unknown; params: unknown }) => unknown } : {}),
+    });
+  };
+}

@@ -1,0 +1,29 @@
+import { metadata, type Class } from '../common/metadata';
+
+/** `Orders.changes` — how problems name a member. */
+export function memberName(target: object, property: string | symbol): string {
+  const cls = typeof target === 'function' ? target : target.constructor;
+  return `${(cls as { name: string }).name}.${String(property)}`;
+}
+
+/** The class a member decorator was applied to (prototype → constructor; static → itself). */
+export function ownerClass(target: object): Class {
+  return (typeof target === 'function' ? target : target.constructor) as Class;
+}
+
+/** Records a problem found while decorating; the builder reports all of them at once. */
+export function reportProblem(target: object, problem: string): void {
+  metadata.addProblem(ownerClass(target), problem);
+}
+
+/** True for `async function*` methods (the only shape a strategy may have). */
+export function isAsyncGeneratorFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
+}
+
+const DURATION = /^P(?!$)(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
+
+/** True when `value` is an ISO 8601 duration of days, hours, minutes and seconds (`PT5M`, `P1DT2H`). */
+export function isDuration(value: string): boolean {
+  return DURATION.test(value);
+}

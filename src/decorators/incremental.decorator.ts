@@ -1,0 +1,43 @@
+import type { CursorKind } from '../common/metadata';
+import { reportProblem, memberName } from './decorator-utils';
+import { recordStrategy } from './strategy-recorder';
+import type { StrategyOptionContext, SubtaskOption } from './strategy-options';
+
+/** Options of {@link Incremental}. */
+export interface IncrementalOptions {
+  /** The cursor type: `integer`, `datetime` (a `Date`) or `string-tuple` (a `string[]`). */
+  cursor: CursorKind;
+  /** The cursor a new binding starts from; for `datetime`, typically `() => new Date()`. */
+  initial: (ctx: StrategyOptionContext) => number | Date | readonly (string | number)[];
+  /** Run as independent subtasks, each with its own cursor under `inc.<subtask>`. */
+  subtasks?: SubtaskOption;
+}
+
+const KINDS = new Set<CursorKind>(['integer', 'datetime', 'string-tuple']);
+
+/**
+ * Marks an async generator method as the resource's incremental strategy (Python's FetchChangesFn).
+ * It is called with the last cursor and yields documents followed by a cursor; each cursor
+ * checkpoints the documents before it. Integer and datetime cursors must strictly increase.
+ *
+ * @example
+ * @Incremental({ cursor: 'datetime', initial: () => new Date() })
+ * async *changes(since: Date): AsyncIterable<Order | Date> { ... }
+ */
+export function Incremental(options: IncrementalOptions): MethodDecorator {
+  return (target, property, descriptor) => {
+    const where = `${memberName(target, property)} @Incremental`;
+    if (!KINDS.has(options?.cursor)) {
+      reportProblem(target, `${where}: cursor must be 'integer', 'datetime' or 'string-tuple', got ${JSON.stringify(options?.cursor)}`);
+    }
+    if (typeof options?.initial !== 'function') {
+      reportProblem(target, `${where}: initial must be a function returning the first cursor, e.g. initial: () => new Date()`);
+    }
+    recordStrategy('@Incremental', target, property, descriptor, {
+      kind: 'incremental',
+      cursor: options?.cursor,
+      initial: options?.initial as (ctx: { config: unknown; params: unknown }) => unknown,
+      ...(options?.subtasks !== undefined ? { subtasks: options.subtasks } : {}),
+    });
+  };
+}

@@ -1,0 +1,51 @@
+import { CdkError } from '../common/errors';
+
+/**
+ * An error raised by the preview harness where the Flow runtime would fail the task. Its message is
+ * one line, phrased as the runtime phrases it where the runtime has a fixed wording.
+ */
+export class HarnessError extends CdkError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, userError: true });
+  }
+}
+
+/** The connector broke the wire protocol: framing, JSON, unknown fields, order of responses. */
+export class ConnectorProtocolError extends HarnessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONNECTOR_PROTOCOL', message, options);
+  }
+}
+
+/** The connector process exited non-zero; the message is its last log message, as Flow reports it. */
+export class ConnectorFailedError extends HarnessError {
+  /** The process exit code, or `null` when it died from a signal. */
+  readonly exitCode: number | null;
+  /** The last message the connector logged on stderr, if any. */
+  readonly lastLogMessage: string | undefined;
+
+  constructor(rpc: string, exitCode: number | null, signal: string | null, lastLogMessage: string | undefined) {
+    const how = exitCode !== null ? `exit code ${exitCode}` : `signal ${signal ?? 'unknown'}`;
+    super('CONNECTOR_FAILED', `${rpc} failed: connector exited with ${how}: ${lastLogMessage ?? '(no log output)'}`);
+    this.exitCode = exitCode;
+    this.lastLogMessage = lastLogMessage;
+  }
+}
+
+/** A captured document failed its collection schema, or its key is missing or not a scalar. */
+export class DocumentError extends HarnessError {
+  /** The collection the document was captured into. */
+  readonly collection: string;
+
+  constructor(collection: string, binding: number, message: string) {
+    super('DOCUMENT_INVALID', `collection ${collection} (binding ${binding}): ${message}`);
+    this.collection = collection;
+  }
+}
+
+/** The catalog (test.flow.yaml), its bindings, or the command-line options are unusable. */
+export class CatalogError extends HarnessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CATALOG_INVALID', message, options);
+  }
+}

@@ -1,0 +1,155 @@
+/** A JSON object as parsed from the wire. */
+export type JsonObject = { [key: string]: unknown };
+
+/** True for a plain JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Applies an RFC 7396 merge patch and returns the result; `target` is not modified. `null` deletes,
+ * objects merge recursively, everything else replaces.
+ */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) return patch;
+  const result: JsonObject = isJsonObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}
+
+/**
+ * Composes two merge patches into one that (for the common cases) has the effect of applying `first`
+ * then `second`. Nulls are kept, since they still delete from the eventual target.
+ */
+export function composeMergePatches(first: unknown, second: unknown): unknown {
+  if (!isJsonObject(first) || !isJsonObject(second)) return second;
+  const result: JsonObject = { ...first };
+  for (const [key, value] of Object.entries(second)) {
+    result[key] = key in result ? composeMergePatches(result[key], value) : value;
+  }
+  return result;
+}
+
+/** A copy of `value` with object keys sorted lexicographically at every level, as Flow serializes. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (!isJsonObject(value)) return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value).sort(compareStrings)) out[key] = sortKeys(value[key]);
+  return out;
+}
+
+/** Compares strings by code point (UTF-8 byte order), not UTF-16 code unit. */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const ai = a[Symbol.iterator]();
+  const bi = b[Symbol.iterator]();
+  for (;;) {
+    const x = ai.next();
+    const y = bi.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const d = (x.value.codePointAt(0) ?? 0) - (y.value.codePointAt(0) ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+}
+
+function typeRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 2;
+  if (typeof v === 'string') return 3;
+  if (Array.isArray(v)) return 4;
+  return 5;
+}
+
+/** Total order over JSON values as Flow compares keys: null < boolean < number < string < array < object. */
+export function compareJson(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  switch (ra) {
+    case 1:
+    case 2:
+      return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
+    case 3:
+      return compareStrings(a as string, b as string);
+    case 4: {
+      const x = a as unknown[];
+      const y = b as unknown[];
+      for (let i = 0; i < Math.min(x.length, y.length); i++) {
+        const c = compareJson(x[i], y[i]);
+        if (c !== 0) return c;
+      }
+      return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+    }
+    case 5: {
+      const x = a as JsonObject;
+      const y = b as JsonObject;
+      const kx = Object.keys(x).sort(compareStrings);
+      const ky = Object.keys(y).sort(compareStrings);
+      for (let i = 0; i < Math.min(kx.length, ky.length); i++) {
+        const c = compareStrings(kx[i]!, ky[i]!) || compareJson(x[kx[i]!], y[ky[i]!]);
+        if (c !== 0) return c;
+      }
+      return kx.length === ky.length ? 0 : kx.length < ky.length ? -1 : 1;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Splits a JSON pointer into unescaped tokens. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Resolves a JSON pointer in `doc`; `undefined` when any step is absent. */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
+  let cur: unknown = doc;
+  for (const token of parsePointer(pointer)) {
+    if (Array.isArray(cur) && /^(0|[1-9][0-9]*)$/.test(token)) cur = cur[Number(token)];
+    else if (isJsonObject(cur) && Object.prototype.hasOwnProperty.call(cur, token)) cur = cur[token];
+    else return undefined;
+  }
+  return cur;
+}
+
+/** Sets `value` at a JSON pointer, creating intermediate objects; returns false if a step is not an object. */
+export function setPointer(doc: JsonObject, pointer: string, value: unknown): boolean {
+  const tokens = parsePointer(pointer);
+  let cur: JsonObject = doc;
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const next = cur[tokens[i]!];
+    if (next === undefined) cur = cur[tokens[i]!] = {};
+    else if (isJsonObject(next)) cur = next;
+    else return false;
+  }
+  if (tokens.length === 0) return false;
+  cur[tokens[tokens.length - 1]!] = value;
+  return true;
+}
+
+/** Parses a duration such as `10s`, `500ms`, `1m30s`, `2h` or a bare number of seconds, into milliseconds. */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = trimmed;
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (!m) throw new RangeError(`invalid duration "${text}": use e.g. 10s, 500ms, 1m`);
+    total += Number(m[1]) * units[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  if (trimmed.length === 0) throw new RangeError('invalid duration "": use e.g. 10s, 500ms, 1m');
+  return total;
+}

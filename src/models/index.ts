@@ -1,0 +1,2 @@
+export * from './base-document.model';
+export * from './resource-config.model';

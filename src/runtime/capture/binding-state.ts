@@ -1,0 +1,42 @@
+import { formatDateTime } from '../../common/time';
+import type { StrategyRecord } from '../../common/metadata';
+
+type SubtaskOption = NonNullable<StrategyRecord['subtasks']>;
+import type { BoundBinding } from './bound-binding';
+import { encodeCursor } from './state-codec';
+
+/** A binding's state as the Python CDK's `ResourceState` stores it. */
+export interface StoredBindingState {
+  inc?: unknown;
+  backfill?: unknown;
+  snapshot?: unknown;
+  last_initialized?: string | null;
+  is_connector_initiated?: boolean;
+}
+
+/** Subtask ids of a strategy, or undefined when it does not fan out. */
+export function subtaskIds(option: SubtaskOption | undefined, ctx: { config: unknown; params: unknown }): readonly string[] | undefined {
+  if (option === undefined) return undefined;
+  return typeof option === 'function' ? option(ctx) : option;
+}
+
+/** The state a binding starts from (Python's `Resource.initial_state`). */
+export function initialBindingState(b: BoundBinding, now: Date): StoredBindingState {
+  const ctx = { config: b.config, params: b.params };
+  const out: StoredBindingState = {};
+  let cutoff: unknown = formatDateTime(now);
+  if (b.def.incremental !== undefined) {
+    const initial = encodeCursor(b.def.incremental.initial!(ctx));
+    cutoff = initial;
+    const ids = subtaskIds(b.def.incremental.subtasks, ctx);
+    out.inc = ids === undefined ? { cursor: initial } : Object.fromEntries(ids.map((id) => [id, { cursor: initial }]));
+  } else if (b.def.backfill?.cutoff !== undefined) {
+    cutoff = encodeCursor(b.def.backfill.cutoff(ctx));
+  }
+  if (b.def.backfill !== undefined) {
+    const ids = subtaskIds(b.def.backfill.subtasks, ctx);
+    const one = { cutoff, next_page: null };
+    out.backfill = ids === undefined ? one : Object.fromEntries(ids.map((id) => [id, { ...one }]));
+  }
+  return out;
+}

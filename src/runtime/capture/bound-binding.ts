@@ -1,0 +1,69 @@
+import type { BindingContext } from '../../container/binding-context';
+import type { ResourceDefinition } from '../build/definition';
+import { isAssociated } from '../../common/capture-items';
+import type { Task } from './task';
+import type { CaptureContext } from './capture-context';
+
+/** A binding of the open request resolved to its resource and a constructed resource instance. */
+export interface BoundBinding {
+  readonly index: number;
+  readonly stateKey: string;
+  readonly name: string;
+  readonly def: ResourceDefinition;
+  readonly intervalMs: number;
+  readonly schedule: string | undefined;
+  readonly instance: Record<string, unknown>;
+  readonly context: BindingContext;
+  readonly config: unknown;
+  readonly params: unknown;
+  /** Binding index of each bound resource name, for associated documents. */
+  readonly indexByName: ReadonlyMap<string, number>;
+}
+
+/** Captures a yielded document, routing associated documents to their binding. */
+export function captureDocument(task: Task, b: BoundBinding, item: object): void {
+  if (isAssociated(item)) {
+    const target = b.indexByName.get(item.resource);
+    if (target === undefined) {
+      task.log.debug({ resource: item.resource }, 'dropping associated document for a resource that is not bound');
+      return;
+    }
+    task.captured(target, item.doc);
+    return;
+  }
+  task.captured(b.index, item);
+}
+
+/** The context handed to a strategy invocation. */
+export function captureContext(task: Task, b: BoundBinding, subtask: string | undefined, connectorInitiated: boolean): CaptureContext {
+  return {
+    log: task.log,
+    subtask,
+    connectorInitiated,
+    signal: task.stop.hardSignal,
+    get stopping() {
+      return task.stop.stopping;
+    },
+    binding: b.context,
+    sourcedSchema: (schema) => task.sourcedSchema(b.index, schema),
+  };
+}
+
+/** Calls a strategy method and checks that it returned an async iterable. */
+export function invokeStrategy(b: BoundBinding, method: string, where: string, args: unknown[]): AsyncIterable<unknown> {
+  const fn = b.instance[method];
+  if (typeof fn !== 'function') throw new Error(`${where}: method is missing on the resource instance`);
+  const it = (fn as (...a: unknown[]) => unknown).apply(b.instance, args) as AsyncIterable<unknown> | undefined;
+  if (it === undefined || it === null || typeof (it as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
+    throw new Error(`${where}: did not return an async iterable; declare it 'async *'`);
+  }
+  return it;
+}
+
+/** Short description of a yielded value for error messages. */
+export function describeValue(v: unknown): string {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
+  if (Array.isArray(v)) return JSON.stringify(v);
+  return String(v);
+}

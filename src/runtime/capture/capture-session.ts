@@ -1,0 +1,264 @@
+import type { DependencyContainer } from 'tsyringe';
+import { CaptureError, describeError } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import { nextFire } from '../../common/cron';
+import { inShardRange, shardHash } from '../../common/shard-hash';
+import { formatDateTime, parseDateTime } from '../../common/time';
+import { BindingContext } from '../../container/binding-context';
+import { createBindingContainer, resolveClass } from '../../container/run-container';
+import type { ConnectorDefinition } from '../build/definition';
+import type { OutputWriter } from '../io/output-writer';
+import type { OpenRequest } from '../protocol';
+import type { AvailableResource, ResolvedBinding } from '../resolve-resources';
+import { runBackfill, type BackfillState } from './backfill-driver';
+import type { BoundBinding } from './bound-binding';
+import { ConnectorStatus } from './connector-status';
+import { runIncremental } from './incremental-driver';
+import { runSnapshot, snapshotState } from './snapshot-driver';
+import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
+import { StopSignal } from './stop-signal';
+import { Task } from './task';
+import { Transactor } from './transactor';
+import { initialBindingState, subtaskIds, type StoredBindingState } from './binding-state';
+
+/** Tunables of a capture session. */
+export interface SessionOptions {
+  /** How long a graceful stop may take before stuck tasks are reported and the process fails. */
+  stopDeadlineMs: number;
+  /** Restart (exit 0) after this long, as the Python CDK does every 24 h. */
+  periodicRestartMs: number;
+  /** Bytes a task buffers in memory before spilling to disk. */
+  spillBytes?: number;
+}
+
+/** A running capture: created on `open`, finished when every task returned. */
+export class CaptureSession {
+  readonly stop = new StopSignal();
+  readonly transactor: Transactor;
+  private firstError: { task: string; error: unknown } | undefined;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly status: ConnectorStatus;
+
+  constructor(
+    readonly definition: ConnectorDefinition,
+    private readonly run: DependencyContainer,
+    private readonly open: OpenRequest,
+    private readonly bindings: readonly ResolvedBinding[],
+    private readonly all: readonly AvailableResource[],
+    private readonly config: unknown,
+    out: OutputWriter,
+    private readonly log: Logger,
+    private readonly options: SessionOptions,
+  ) {
+    this.transactor = new Transactor(out, this.requiresAcks);
+    this.status = new ConnectorStatus(log);
+  }
+
+  /** Whether any bound resource requires explicit acknowledgements. */
+  get requiresAcks(): boolean {
+    return this.bindings.some((b) => b.resource.def.explicitAcks);
+  }
+
+  /** Runs the capture until every task returns; throws naming the first failed task. */
+  async execute(): Promise<void> {
+    const shared = { transactor: this.transactor, stop: this.stop, ...(this.options.spillBytes !== undefined ? { spillBytes: this.options.spillBytes } : {}) };
+    const root = new Task('capture', this.log, shared, false);
+    const restart = setTimeout(() => this.stop.stop('periodic restart'), Math.min(this.options.periodicRestartMs, 2 ** 31 - 1));
+    restart.unref();
+    try {
+      const state = (this.open.state ?? {}) as { bindingStateV1?: Record<string, StoredBindingState | null>; backfillRequests?: Record<string, unknown> };
+      const requested = Object.keys(state.backfillRequests ?? {});
+      for (const key of requested) {
+        root.log.info({ stateKey: key }, 'clearing checkpoint due to backfill trigger');
+        await root.checkpoint({ bindingStateV1: { [key]: null }, backfillRequests: { [key]: null } });
+      }
+      const now = new Date();
+      let soonest: Date | undefined;
+      const indexByName = new Map(this.bindings.map((b, i) => [b.resource.name, i] as const));
+      for (const [index, rb] of this.bindings.entries()) {
+        const stateKey = rb.spec.stateKey ?? rb.resource.name;
+        let stored = state.bindingStateV1?.[stateKey] ?? undefined;
+        if (requested.includes(stateKey)) stored = undefined;
+        const b = this.bind(index, rb, stateKey, indexByName);
+        let initialize = stored === undefined || stored === null;
+        let connectorInitiated = false;
+        if (stored !== undefined && stored !== null) {
+          if (stored.last_initialized === undefined || stored.last_initialized === null) {
+            stored.last_initialized = formatDateTime(now);
+            await root.checkpoint({ bindingStateV1: { [stateKey]: { last_initialized: stored.last_initialized } } });
+          }
+          if (!stored.backfill && b.schedule) {
+            const missed = nextFire(b.schedule, parseDateTime(stored.last_initialized), now);
+            const future = nextFire(b.schedule, now);
+            if (missed !== undefined) {
+              initialize = true;
+              connectorInitiated = true;
+            }
+            if (future !== undefined && (soonest === undefined || future < soonest)) soonest = future;
+          }
+        }
+        let current: StoredBindingState;
+        if (initialize) {
+          current = initialBindingState(b, now);
+          if (connectorInitiated && stored) {
+            // A scheduled re-backfill keeps the incremental cursor and backfills up to its oldest value.
+            const min = minDatetimeCursor(stored);
+            if (min !== undefined && current.backfill && b.def.incremental?.cursor === 'datetime') {
+              current = { ...stored, backfill: withCutoff(current.backfill, formatDateTime(min)) };
+            }
+            current.is_connector_initiated = true;
+          }
+          current.last_initialized = formatDateTime(now);
+          await root.checkpoint({ bindingStateV1: { [stateKey]: current } });
+        } else current = stored as StoredBindingState;
+        this.startBinding(b, current, shared);
+      }
+      if (soonest !== undefined) {
+        const t = setTimeout(() => this.stop.stop('scheduled re-backfill'), Math.min(soonest.getTime() - Date.now(), 2 ** 31 - 1));
+        t.unref();
+      }
+      this.status.status(this.bindings.length === 0 ? 'Capture started. No bindings are enabled.' : 'Capture started.');
+      this.status.started();
+      await this.waitAll();
+    } finally {
+      clearTimeout(restart);
+    }
+    if (this.firstError !== undefined) {
+      throw new CaptureError(`Task ${this.firstError.task}: ${describeError(this.firstError.error)}`, { cause: this.firstError.error });
+    }
+  }
+
+  private bind(index: number, rb: ResolvedBinding, stateKey: string, indexByName: Map<string, number>): BoundBinding {
+    const log = this.log.child({ binding: rb.resource.name });
+    const ctx = new BindingContext(index, rb.resource.name, rb.resourceConfig, stateKey, { name: rb.spec.collection.name, key: rb.spec.collection.key }, rb.resource.params, log);
+    const instance = resolveClass(createBindingContainer(this.run, ctx), rb.resource.def.cls) as Record<string, unknown>;
+    void this.all;
+    return {
+      index,
+      stateKey,
+      name: rb.resource.name,
+      def: rb.resource.def,
+      intervalMs: rb.intervalMs,
+      schedule: typeof rb.resourceConfig.schedule === 'string' && rb.resourceConfig.schedule.trim() !== '' ? rb.resourceConfig.schedule : undefined,
+      instance,
+      context: ctx,
+      config: this.config,
+      params: rb.resource.params,
+      indexByName,
+    };
+  }
+
+  private startBinding(b: BoundBinding, state: StoredBindingState, shared: ConstructorParameters<typeof Task>[2]): void {
+    const inRange = (subtask?: string): boolean => inShardRange(shardHash(b.stateKey, subtask), this.open.range);
+    const acks = b.def.explicitAcks;
+    const spawn = (name: string, body: (task: Task) => Promise<void>): void => {
+      const task = new Task(name, this.log.child({ task: name }), shared, acks);
+      const p = body(task).catch((error: unknown) => {
+        task.log.error({ error: describeError(error) }, `task ${name} failed`);
+        if (this.firstError === undefined) this.firstError = { task: name, error };
+        this.stop.stop(`task ${name} failed`);
+      });
+      this.running.set(name, p.finally(() => this.running.delete(name)));
+    };
+    this.status.addBinding();
+    const prefix = b.name;
+    const optCtx = { config: b.config, params: b.params };
+    if (b.def.incremental !== undefined) {
+      const kind = b.def.incremental.cursor;
+      const ids = subtaskIds(b.def.incremental.subtasks, optCtx);
+      for (const id of ids ?? [undefined]) {
+        if (!inRange(id)) continue;
+        const stored = id === undefined ? state.inc : (state.inc as Record<string, unknown> | undefined)?.[id];
+        const where = `${b.def.incremental.where} state of ${b.stateKey}`;
+        spawn(`${prefix}.incremental${id === undefined ? '' : `.${id}`}`, async (task) => {
+          let cursor: CursorValue;
+          if (stored === undefined || stored === null) {
+            // A subtask added since the binding was initialized starts from the initial cursor.
+            cursor = b.def.incremental!.initial!(optCtx) as CursorValue;
+            await task.checkpoint({ bindingStateV1: { [b.stateKey]: { inc: id === undefined ? { cursor: encodeCursor(cursor) } : { [id]: { cursor: encodeCursor(cursor) } } } } });
+          } else cursor = decodeCursor(kind, (stored as { cursor?: unknown }).cursor, where);
+          await runIncremental(task, b, cursor, id);
+        });
+      }
+    }
+    if (b.def.backfill !== undefined && state.backfill) {
+      const ids = subtaskIds(b.def.backfill.subtasks, optCtx);
+      const cutoffKind = b.def.incremental?.cursor ?? 'datetime';
+      for (const id of ids ?? [undefined]) {
+        if (!inRange(id)) continue;
+        const stored = (id === undefined ? state.backfill : (state.backfill as Record<string, unknown>)[id]) as { cutoff?: unknown; next_page?: unknown } | null | undefined;
+        if (!stored) continue;
+        spawn(`${prefix}.backfill${id === undefined ? '' : `.${id}`}`, async (task) => {
+          const bs: BackfillState = { cutoff: decodeCursor(cutoffKind, stored.cutoff, `${b.def.backfill!.where} state of ${b.stateKey}`), next_page: stored.next_page ?? null };
+          this.status.startBackfill(b.index);
+          const completed = await runBackfill(task, b, bs, id, state.is_connector_initiated === true);
+          this.status.endBackfill(b.index);
+          if (completed && b.schedule !== undefined && state.last_initialized) {
+            const now = new Date();
+            if (nextFire(b.schedule, parseDateTime(state.last_initialized), now) !== undefined) {
+              task.log.info('Backfill completed after the next backfill was scheduled. Resetting the connector to keep adherence to the schedule.');
+              this.stop.stop('schedule');
+            } else {
+              const future = nextFire(b.schedule, now);
+              if (future !== undefined) setTimeout(() => this.stop.stop('scheduled re-backfill'), Math.min(future.getTime() - now.getTime(), 2 ** 31 - 1)).unref();
+            }
+          }
+        });
+      }
+    }
+    if (b.def.snapshot !== undefined) {
+      const ids = subtaskIds(b.def.snapshot.subtasks, optCtx);
+      for (const id of ids ?? [undefined]) {
+        if (!inRange(id)) continue;
+        const stored = id === undefined ? state.snapshot : (state.snapshot as Record<string, unknown> | undefined)?.[id];
+        spawn(`${prefix}.snapshot${id === undefined ? '' : `.${id}`}`, (task) => runSnapshot(task, b, snapshotState(stored), id));
+      }
+    }
+  }
+
+  private async waitAll(): Promise<void> {
+    let deadline: NodeJS.Timeout | undefined;
+    const stopped = this.stop.wait().then(() => {
+      deadline = setTimeout(() => {
+        const stuck = [...this.running.keys()];
+        if (stuck.length === 0) return;
+        this.firstError ??= { task: stuck.join(', '), error: new Error(`did not stop within ${this.options.stopDeadlineMs} ms`) };
+        this.stop.abort('stop deadline passed');
+        this.deadlineHit?.(stuck);
+      }, this.options.stopDeadlineMs);
+      deadline.unref();
+    });
+    void stopped;
+    const hit = new Promise<string[]>((resolve) => (this.deadlineHit = resolve));
+    while (this.running.size > 0) {
+      const r = await Promise.race([Promise.all([...this.running.values()]).then(() => undefined), hit]);
+      if (Array.isArray(r)) {
+        throw new CaptureError(`graceful stop did not finish within ${this.options.stopDeadlineMs} ms; stuck tasks: ${r.join(', ')}`, { code: 'STOP_DEADLINE' });
+      }
+    }
+    if (deadline !== undefined) clearTimeout(deadline);
+  }
+
+  private deadlineHit: ((stuck: string[]) => void) | undefined;
+}
+
+function minDatetimeCursor(state: StoredBindingState): Date | undefined {
+  const inc = state.inc as Record<string, unknown> | undefined;
+  if (!inc) return undefined;
+  const cursors = 'cursor' in inc ? [inc.cursor] : Object.values(inc).map((v) => (v as { cursor?: unknown } | null)?.cursor);
+  let min: Date | undefined;
+  for (const c of cursors) {
+    try {
+      const d = parseDateTime(c);
+      if (min === undefined || d < min) min = d;
+    } catch {
+      // not a datetime cursor
+    }
+  }
+  return min;
+}
+
+function withCutoff(backfill: unknown, cutoff: string): unknown {
+  if (backfill && typeof backfill === 'object' && 'cutoff' in backfill) return { ...(backfill as object), cutoff };
+  return Object.fromEntries(Object.entries(backfill as Record<string, unknown>).map(([k, v]) => [k, { ...(v as object), cutoff }]));
+}

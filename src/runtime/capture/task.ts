@@ -1,0 +1,96 @@
+import type { IHasher } from 'hash-wasm/dist/lib/WASMInterface';
+import { createXXHash128 } from 'hash-wasm';
+import type { Logger } from '../../common/logger';
+import { CaptureError } from '../../common/errors';
+import { TaskBuffer } from './task-buffer';
+import type { Transactor } from './transactor';
+import type { StopSignal } from './stop-signal';
+import { withSourcedSchemaDefaults } from './sourced-schema';
+
+/** Shared by every task of a capture session. */
+export interface TaskShared {
+  transactor: Transactor;
+  stop: StopSignal;
+  spillBytes?: number;
+}
+
+/**
+ * A single-writer capture task: it buffers captured documents and writes them together with a
+ * checkpoint, as one unit, when {@link checkpoint} is called.
+ */
+export class Task {
+  private readonly buffer: TaskBuffer;
+  private hasher: IHasher | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly log: Logger,
+    private readonly shared: TaskShared,
+    /** Checkpoints wait for Flow's acknowledgement. */
+    private readonly requiresAck: boolean,
+  ) {
+    this.buffer = new TaskBuffer(shared.spillBytes);
+  }
+
+  get stop(): StopSignal {
+    return this.shared.stop;
+  }
+
+  /** Enables the xxh3-128 digest of captured lines (snapshots). */
+  async enableDigest(): Promise<void> {
+    this.hasher ??= await createXXHash128();
+    this.hasher.init();
+  }
+
+  /** Queues a document for `binding`; nothing is written until {@link checkpoint}. */
+  captured(binding: number, doc: object): void {
+    let json: string;
+    try {
+      json = JSON.stringify(doc);
+    } catch (err) {
+      json = JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      if (json === undefined) throw new CaptureError(`${this.name}: a document could not be serialized`, { cause: err });
+    }
+    if (json === undefined || json[0] !== '{') throw new CaptureError(`${this.name}: captured documents must be JSON objects, got ${json ?? 'undefined'}`);
+    const line = `{"captured":{"binding":${binding},"doc":${json}}}`;
+    this.hasher?.update(line);
+    this.buffer.push(line + '\n');
+  }
+
+  /** Queues a sourced schema for `binding`, made maximally restrictive; sent with the next checkpoint. */
+  sourcedSchema(binding: number, schema: Record<string, unknown>): void {
+    this.buffer.push(JSON.stringify({ sourcedSchema: { binding, schema_json: withSourcedSchemaDefaults(schema) } }) + '\n');
+  }
+
+  /** Hex xxh3-128 digest of the documents captured since the last checkpoint or reset. */
+  pendingDigest(): string {
+    if (this.hasher === undefined) throw new CaptureError(`${this.name}: digest was not enabled`);
+    return this.hasher.digest('hex');
+  }
+
+  /** Number of documents (and schemas) pending. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Discards pending documents. */
+  reset(): void {
+    this.buffer.reset();
+    this.hasher?.init();
+  }
+
+  /**
+   * Writes pending documents and then a checkpoint of `state` (a merge patch of connector
+   * state). If the resource requires acknowledgements, resolves once Flow acknowledged it.
+   */
+  async checkpoint(state: Record<string, unknown>): Promise<void> {
+    const line = `{"checkpoint":{"state":{"updated":${JSON.stringify(state)},"mergePatch":true}}}\n`;
+    let ack: Promise<void> | undefined;
+    try {
+      ({ ack } = await this.shared.transactor.commit(this.buffer, line, this.requiresAck));
+    } finally {
+      this.reset();
+    }
+    if (ack !== undefined) await ack;
+  }
+}

@@ -1,0 +1,60 @@
+import { CaptureError } from '../../common/errors';
+import type { OutputWriter } from '../io/output-writer';
+import type { TaskBuffer } from './task-buffer';
+
+/**
+ * Writes each task's documents and checkpoint as one unit, never interleaved with another task's,
+ * and pairs explicit acknowledgements with emitted checkpoints in FIFO order.
+ */
+export class Transactor {
+  private lock: Promise<void> = Promise.resolve();
+  private readonly pending: ({ resolve: () => void } | undefined)[] = [];
+
+  constructor(
+    private readonly out: OutputWriter,
+    /** Whether `opened` asked for explicit acknowledgements. */
+    readonly tracksAcks: boolean,
+  ) {}
+
+  /**
+   * Emits `buffer` followed by `checkpointLine`. Resolves when written; when `waitForAck`, the
+   * returned promise resolves once Flow acknowledged this checkpoint.
+   */
+  async commit(buffer: TaskBuffer, checkpointLine: string, waitForAck: boolean): Promise<{ ack: Promise<void> | undefined }> {
+    if (waitForAck && !this.tracksAcks) {
+      throw new CaptureError('waiting for acknowledgements requires opened.explicitAcknowledgements');
+    }
+    const prev = this.lock;
+    let release!: () => void;
+    this.lock = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      let ack: Promise<void> | undefined;
+      if (this.tracksAcks) {
+        if (waitForAck) {
+          let resolve!: () => void;
+          ack = new Promise<void>((r) => (resolve = r));
+          this.pending.push({ resolve });
+        } else this.pending.push(undefined);
+      }
+      let last: Promise<void> | undefined;
+      for (const chunk of buffer.drain()) last = this.out.write(chunk);
+      // The checkpoint line joins the last chunk when it is small, saving a write.
+      await this.out.write(checkpointLine);
+      await last;
+      // Wrapped: returning the promise itself would make commit() wait for the acknowledgement.
+      return { ack };
+    } finally {
+      release();
+    }
+  }
+
+  /** Delivers `count` acknowledgements, oldest checkpoint first. */
+  acknowledge(count: number): void {
+    if (!this.tracksAcks || count <= 0) return;
+    if (count > this.pending.length) {
+      throw new CaptureError(`received an acknowledgement of ${count} checkpoint(s) but only ${this.pending.length} are pending`, { code: 'PROTOCOL' });
+    }
+    for (let i = 0; i < count; i++) this.pending.shift()?.resolve();
+  }
+}

@@ -1,0 +1,124 @@
+import type { DependencyContainer } from 'tsyringe';
+import { ConfigError, DefinitionError } from '../common/errors';
+import type { Class } from '../common/metadata';
+import { metadata } from '../common/metadata';
+import { resolveClass } from '../container/run-container';
+import { loadModel } from '../container/config-loader';
+import type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from './build/definition';
+import { documentSchema } from './schema/document-schema';
+import type { JsonSchema } from './schema/model-schema';
+import type { CaptureBindingSpec, DiscoveredBinding } from './protocol';
+import { parseDuration } from '../common/time';
+
+/** A resource available in this run: a static one, or one returned by run-time discovery. */
+export interface AvailableResource {
+  readonly def: ResourceDefinition;
+  readonly name: string;
+  readonly key: readonly string[];
+  readonly schema: JsonSchema;
+  readonly params: unknown;
+  readonly interval: string;
+  readonly disable: boolean;
+}
+
+/** Lists every resource of the connector: static ones, then those its `@DiscoverResources()` method returns. */
+export async function availableResources(def: ConnectorDefinition, run: DependencyContainer, config: unknown): Promise<AvailableResource[]> {
+  const out: AvailableResource[] = [];
+  for (const r of def.resources) {
+    if (r.name === undefined) continue;
+    out.push({
+      def: r,
+      name: r.name,
+      key: r.key ?? ['/_meta/row_id'],
+      schema: documentSchema(r),
+      params: undefined,
+      interval: r.interval,
+      disable: r.disable,
+    });
+  }
+  if (def.hooks.discover !== undefined) {
+    const connector = resolveClass(run, def.cls) as Record<string, (c: unknown) => unknown>;
+    const found = (await connector[def.hooks.discover]!(config)) as ResourceInstance[];
+    if (!Array.isArray(found)) throw new DefinitionError(def.name, [`${def.name}.${def.hooks.discover} @DiscoverResources must return an array of resource instances`]);
+    const problems: string[] = [];
+    for (const inst of found) {
+      const r = def.resources.find((x) => x.cls === inst.resource) ?? definitionOf(def, inst.resource);
+      if (r === undefined) {
+        problems.push(`${def.name}.${def.hooks.discover} returned resource '${inst.name}' of class ${inst.resource?.name}, which is not listed in @Connector resources`);
+        continue;
+      }
+      out.push({
+        def: r,
+        name: inst.name,
+        key: inst.key ?? r.key ?? ['/_meta/row_id'],
+        schema: documentSchema({ ...r, ...(inst.document !== undefined ? { document: inst.document, schema: undefined } : {}), ...(inst.schema !== undefined ? { schema: inst.schema } : {}) }),
+        params: inst.params,
+        interval: inst.interval ?? r.interval,
+        disable: inst.disable ?? r.disable,
+      });
+    }
+    if (problems.length > 0) throw new DefinitionError(def.name, problems);
+  }
+  return out;
+}
+
+function definitionOf(def: ConnectorDefinition, cls: Class | undefined): ResourceDefinition | undefined {
+  if (cls === undefined || metadata.getResource(cls) === undefined) return undefined;
+  return def.resources.find((r) => cls.prototype instanceof r.cls);
+}
+
+/** The `discovered` bindings, as the Python CDK's `discovered()` lists them. */
+export function discoveredBindings(resources: readonly AvailableResource[]): DiscoveredBinding[] {
+  return resources.map((r) => ({
+    recommendedName: r.name,
+    resourceConfig: { name: r.name, interval: r.interval, ...r.def.resourceConfigDefaults },
+    documentSchema: r.schema,
+    key: [...r.key],
+    ...(r.disable ? { disable: true } : {}),
+  }));
+}
+
+/** A request binding resolved to its resource. */
+export interface ResolvedBinding {
+  readonly spec: CaptureBindingSpec;
+  readonly resourceConfig: Record<string, unknown> & { name: string; interval?: string; schedule?: string };
+  readonly resource: AvailableResource;
+  readonly intervalMs: number;
+}
+
+/**
+ * Resolves request bindings to resources by resource path (`/name`), validating each resource
+ * config. Throws one error listing every binding that cannot be resolved.
+ */
+export function resolveBindings(def: ConnectorDefinition, resources: readonly AvailableResource[], bindings: readonly CaptureBindingSpec[]): ResolvedBinding[] {
+  const problems: string[] = [];
+  const out: ResolvedBinding[] = [];
+  for (const [i, b] of bindings.entries()) {
+    let rc: ResolvedBinding['resourceConfig'];
+    try {
+      rc = loadModel(def.resourceConfigClass, b.resourceConfig, `resource config of binding ${i}`) as ResolvedBinding['resourceConfig'];
+    } catch (err) {
+      problems.push(err instanceof ConfigError ? err.message : String(err));
+      continue;
+    }
+    const resource = resources.find((r) => r.name === rc.name);
+    if (resource === undefined) {
+      problems.push(`binding ${i}: resource '${rc.name}' was not found (available: ${resources.map((r) => r.name).join(', ') || 'none'})`);
+      continue;
+    }
+    if (resource.def.snapshot !== undefined && !b.collection.key.includes('/_meta/row_id')) {
+      problems.push(`binding ${i}: collection '${b.collection.name}' is bound to snapshot resource '${rc.name}' and so must be keyed on /_meta/row_id, but its key is ${JSON.stringify(b.collection.key)}`);
+      continue;
+    }
+    let intervalMs = 0;
+    try {
+      intervalMs = parseDuration(rc.interval ?? resource.interval);
+    } catch (err) {
+      problems.push(`binding ${i}: interval: ${(err as Error).message}`);
+      continue;
+    }
+    out.push({ spec: b, resourceConfig: rc, resource, intervalMs });
+  }
+  if (problems.length > 0) throw new ConfigError(problems.length === 1 ? 'a binding' : `${problems.length} bindings`, problems);
+  return out;
+}

@@ -1,0 +1,38 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Logger } from '../common/logger';
+import { HttpClient } from '../common/http';
+import type { TokenSource } from '../common/http';
+import { createRunContainer, resolveClass } from '../container/run-container';
+import { TOKEN_SOURCE } from '../container/tokens';
+import type { ConnectorDefinition } from './build/definition';
+
+/** What one connector process shares between its bindings. */
+export interface RunContext {
+  container: DependencyContainer;
+  http: HttpClient;
+  tokenSource: TokenSource | undefined;
+}
+
+/**
+ * Creates the per-run container: the validated config, the logger, one shared HTTP client (whose
+ * in-flight requests abort with `signal`), and the token source from the connector's `@Auth()`.
+ */
+export async function createRunContext(def: ConnectorDefinition, config: object | undefined, log: Logger, signal?: AbortSignal): Promise<RunContext> {
+  const http = new HttpClient({ log, ...(signal !== undefined ? { signal } : {}) });
+  const container = createRunContainer({
+    ...(config !== undefined ? { config, configClass: def.configClass } : {}),
+    logger: log,
+    httpClient: () => http,
+    httpClientClass: HttpClient,
+  });
+  let tokenSource: TokenSource | undefined;
+  if (config !== undefined && def.hooks.auth !== undefined) {
+    const connector = resolveClass(container, def.cls) as Record<string, (c: unknown) => unknown>;
+    tokenSource = (await connector[def.hooks.auth]!(config)) as TokenSource | undefined;
+    if (tokenSource !== undefined) {
+      http.tokenSource = tokenSource;
+      container.register(TOKEN_SOURCE, { useValue: tokenSource });
+    }
+  }
+  return { container, http, tokenSource };
+}
