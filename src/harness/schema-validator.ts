@@ -12,8 +12,8 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
  * annotations (`reduce`, `secret`, `advanced`, `order`, `multiline`, `x-*`, …) pass, and the string
  * formats Flow checks. Unknown formats are ignored rather than rejected, as Flow does.
  */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false, validateSchema: false });
+export function createAjv(allErrors = false): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors, logger: false, validateSchema: false });
   ajv.addFormat('date', (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)));
   ajv.addFormat('time', TIME);
   ajv.addFormat('date-time', (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T'))));

@@ -6,7 +6,7 @@ import { Default, Description, Model } from '../decorators';
 export type DocumentOp = 'c' | 'u' | 'd';
 
 /** The `_meta` of a captured document: its operation and its row id (snapshots). */
-@Model({ title: 'Meta' })
+@Model({ name: 'Meta', title: 'Meta' })
 export class DocumentMeta {
   @Description('Operation type (c: Create, u: Update, d: Delete)')
   @Default('u')

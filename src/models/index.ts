@@ -1,2 +1,7 @@
+import { metadata } from '../common/metadata';
+
 export * from './base-document.model';
 export * from './resource-config.model';
+
+// The framework's own models survive clearMetadata() in connector authors' specs.
+metadata.sealBuiltins();

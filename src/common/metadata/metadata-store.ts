@@ -20,6 +20,8 @@ export interface PropertyAnnotations {
   oneOf?: { classes: readonly Class[]; discriminator?: string };
   /** Element / nested type when emitted metadata cannot tell (arrays, unions). */
   itemType?: () => Class | SchemaPrimitive;
+  /** How many class-validator entries the class had when this property was first annotated (orders properties). */
+  position?: number;
   /** Extra JSON Schema keywords merged last. */
   extra?: Record<string, unknown>;
   /** JSON Schema `type` override for properties whose TS type is `unknown`/`object`. */
@@ -31,6 +33,8 @@ export type SchemaPrimitive = 'string' | 'number' | 'integer' | 'boolean' | 'obj
 
 /** Class-level annotations of a model. */
 export interface ModelAnnotations {
+  /** The model's name under `$defs` (default: the class name). */
+  name?: string;
   title?: string;
   description?: string;
   /** `true` (extra keys allowed), `false` (closed); undefined leaves it out. */
@@ -98,6 +102,7 @@ interface Store {
 }
 
 const STORE_KEY = Symbol.for('estuary-cdk.metadata.v1');
+const BUILTINS_KEY = Symbol.for('estuary-cdk.metadata.v1.builtins');
 
 function store(): Store {
   const g = globalThis as Record<symbol, unknown>;
@@ -194,18 +199,26 @@ export const metadata = {
   getProblems(target: Class): string[] {
     return lineage(target).flatMap((c) => store().problems.get(c) ?? []);
   },
-  /** Forgets everything recorded (specs call this between tests). */
+  /** Remembers what is recorded now (the framework's own models) so that {@link clear} keeps it. */
+  sealBuiltins(): void {
+    (globalThis as Record<symbol, unknown>)[BUILTINS_KEY] = copyStore(store());
+  },
+  /** Forgets everything recorded since the framework's own models were sealed (specs call this between tests). */
   clear(): void {
     const s = store();
-    s.connectors.clear();
-    s.resources.clear();
-    s.strategies.clear();
-    s.properties.clear();
-    s.models.clear();
-    s.hooks.clear();
-    s.problems.clear();
+    const builtins = (globalThis as Record<symbol, unknown>)[BUILTINS_KEY] as Store | undefined;
+    for (const k of Object.keys(s) as (keyof Store)[]) {
+      (s[k] as Map<unknown, unknown>).clear();
+      for (const [key, v] of (builtins?.[k] as Map<unknown, unknown> | undefined) ?? []) (s[k] as Map<unknown, unknown>).set(key, v);
+    }
   },
 };
+
+function copyStore(s: Store): Store {
+  const out: Record<string, Map<unknown, unknown>> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = new Map(v as Map<unknown, unknown>);
+  return out as unknown as Store;
+}
 
 /** `target` followed by its ancestors, nearest first, stopping before `Object`/`Function.prototype`. */
 export function lineage(target: Class): Class[] {

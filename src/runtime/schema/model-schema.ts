@@ -25,8 +25,16 @@ export function modelProperties(cls: Class): PropertyInfo[] {
   const annotations = metadata.getProperties(cls);
   const names: string[] = [];
   for (const c of lineage(cls).reverse()) {
-    for (const m of all) if (m.target === c && !names.includes(m.propertyName)) names.push(m.propertyName);
-    for (const [name] of metadata.getProperties(c)) if (!names.includes(name)) names.push(name);
+    // Decorators of one property run together, so class-validator's entry index orders properties;
+    // a property with only our annotations sits where it was annotated among those entries.
+    const ranked = new Map<string, number>();
+    all.filter((m) => m.target === c).forEach((m, i) => {
+      if (!ranked.has(m.propertyName)) ranked.set(m.propertyName, i * 2 + 1);
+    });
+    for (const [name, ann] of metadata.getProperties(c)) {
+      if (!ranked.has(name) && ann.position !== undefined) ranked.set(name, ann.position * 2);
+    }
+    for (const [name] of [...ranked].sort((a, b) => a[1] - b[1])) if (!names.includes(name)) names.push(name);
   }
   return names.map((name) => {
     const validators = all.filter((m) => m.propertyName === name);
@@ -37,12 +45,13 @@ export function modelProperties(cls: Class): PropertyInfo[] {
 }
 
 const STRING_FORMATS: Record<string, string> = {
+  isIso8601: 'date-time',
   isISO8601: 'date-time',
   isDateString: 'date-time',
   isEmail: 'email',
   isUrl: 'uri',
-  isUUID: 'uuid',
-  isIP: 'ipv4',
+  isUuid: 'uuid',
+  isIp: 'ipv4',
 };
 
 /** Builds model schemas, collecting nested models into `$defs` as Pydantic does. */
@@ -66,11 +75,11 @@ export class SchemaBuilder {
     if (!this.defs.has(cls)) {
       const own = metadata.getModel(cls);
       const taken = new Set([...this.defs.values()].map((d) => d.name));
-      let name = cls.name;
-      for (let i = 2; taken.has(name); i++) name = `${cls.name}${i}`;
+      const base = own.name ?? cls.name;
+      let name = base;
+      for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
       this.defs.set(cls, { name, schema: {} });
       this.defs.get(cls)!.schema = this.objectSchema(cls);
-      void own;
     }
     return { $ref: `#/$defs/${this.defs.get(cls)!.name}` };
   }
@@ -109,7 +118,9 @@ export class SchemaBuilder {
     } else {
       s = this.typeSchema(p);
     }
-    s.title = a.title ?? pydanticTitle(p.name);
+    // Pydantic gives no derived title to a field that is a reference to a model.
+    if (a.title !== undefined) s.title = a.title;
+    else if (s.$ref === undefined) s.title = pydanticTitle(p.name);
     if (a.description !== undefined) s.description = a.description;
     if (a.hasDefault) s.default = a.default;
     if (a.format !== undefined) s.format = a.format;

@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, ValidateNested, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  Advanced,
+  BaseDocument,
+  clearMetadata,
+  Default,
+  Description,
+  documentSchema,
+  Items,
+  Model,
+  Multiline,
+  OAuth2Provider,
+  OneOf,
+  Order,
+  ResourceConfig,
+  SchemaBuilder,
+  Secret,
+  Title,
+} from '../../src';
+
+const SNAPSHOTS = path.resolve(__dirname, '../../../../shared/reference/python-snapshots');
+function pythonSnapshot(file: string): any {
+  return JSON.parse(fs.readFileSync(path.join(SNAPSHOTS, file), 'utf8'));
+}
+
+describe('schema generation', () => {
+  beforeEach(() => clearMetadata());
+
+  it("matches source-navan's Pydantic config schema", () => {
+    @Model({ title: 'OAuth' })
+    class ClientCredentialsOAuth2Credentials {
+      @Default('OAuth Credentials') @IsOptional() @Equals('OAuth Credentials') credentials_title!: string;
+      @Secret() @IsString() client_id!: string;
+      @Secret() @IsString() client_secret!: string;
+    }
+    class EndpointConfig {
+      @Title('Authentication')
+      @Description('See https://app.navan.com/app/helpcenter/articles/travel/admin/other-integrations/booking-data-integration')
+      @ValidateNested()
+      @Type(() => ClientCredentialsOAuth2Credentials)
+      credentials!: ClientCredentialsOAuth2Credentials;
+    }
+    const expected = pythonSnapshot('source-navan--snapshots__spec__stdout.json')[0];
+    expect(SchemaBuilder.build(EndpointConfig)).to.deep.equal(expected.configSchema);
+    expect(JSON.stringify(SchemaBuilder.build(EndpointConfig))).to.equal(JSON.stringify(expected.configSchema));
+    expect(JSON.stringify(SchemaBuilder.build(ResourceConfig))).to.equal(JSON.stringify(expected.resourceConfigSchema));
+  });
+
+  it("matches source-navan's discovered document schema, key order included", () => {
+    class Booking extends BaseDocument {
+      @IsString() uuid!: string;
+      @IsISO8601() lastModified!: string;
+    }
+    const expected = pythonSnapshot('source-navan--snapshots__discover__stdout.json').find((b: any) => b.recommendedName === 'bookings');
+    const actual = documentSchema({ document: Booking, schemaInference: true });
+    expect(JSON.stringify(actual)).to.equal(JSON.stringify(expected.documentSchema));
+  });
+
+  it("matches source-google-sheets-native's discriminated credentials", () => {
+    @Model({ title: 'OAuth' })
+    @OAuth2Provider('google')
+    class BaseOAuth2Credentials {
+      @Default('OAuth Credentials') @IsOptional() @Equals('OAuth Credentials') credentials_title!: string;
+      @Secret() @IsString() client_id!: string;
+      @Secret() @IsString() client_secret!: string;
+      @Secret() @IsString() refresh_token!: string;
+    }
+    class GoogleServiceAccount {
+      @Order(0) @Default('Google Service Account') @IsOptional() @Equals('Google Service Account') credentials_title!: string;
+      @Title('Google Service Account') @Description('Service account JSON key') @Secret() @Multiline() @Order(1) @IsString() service_account!: string;
+    }
+    class AccessToken {
+      @Default('Private App Credentials') @IsOptional() @Equals('Private App Credentials') credentials_title!: string;
+      @Secret() @IsString() access_token!: string;
+    }
+    class EndpointConfig {
+      @Title('Authentication')
+      @OneOf([BaseOAuth2Credentials, GoogleServiceAccount, AccessToken], { discriminator: 'credentials_title' })
+      credentials!: BaseOAuth2Credentials | GoogleServiceAccount | AccessToken;
+      @Description('URL of the Google Spreadsheet') @IsString() @Matches(/^https:\/\/docs.google.com\/spreadsheets\//) spreadsheet_url!: string;
+    }
+    const expected = pythonSnapshot('source-google-sheets-native--snapshots__spec__stdout.json')[0].configSchema;
+    const actual = SchemaBuilder.build(EndpointConfig) as any;
+    // Pydantic writes the pattern unescaped; a RegExp source escapes '/'.
+    actual.properties.spreadsheet_url.pattern = actual.properties.spreadsheet_url.pattern.replace(/\\\//g, '/');
+    expect(actual).to.deep.equal(expected);
+  });
+
+  it('covers arrays, enums, bounds, nested $defs, advanced and defaults', () => {
+    class Item {
+      @IsString() sku!: string;
+    }
+    class Cfg {
+      @IsArray() @Items(() => Item) items!: Item[];
+      @IsArray() @IsString({ each: true }) tags!: string[];
+      @IsIn(['a', 'b']) mode!: string;
+      @IsInt() @Min(1) @Max(10) size!: number;
+      @Advanced() @IsOptional() @Default(false) verbose?: boolean;
+    }
+    const s = SchemaBuilder.build(Cfg) as any;
+    expect(s.properties.items).to.deep.equal({ items: { $ref: '#/$defs/Item' }, title: 'Items', type: 'array' });
+    expect(s.properties.tags).to.deep.equal({ items: { type: 'string' }, title: 'Tags', type: 'array' });
+    expect(s.properties.mode).to.deep.equal({ enum: ['a', 'b'], title: 'Mode', type: 'string' });
+    expect(s.properties.size).to.deep.equal({ maximum: 10, minimum: 1, title: 'Size', type: 'integer' });
+    expect(s.properties.verbose).to.deep.equal({ advanced: true, default: false, title: 'Verbose', type: 'boolean' });
+    expect(s.required).to.deep.equal(['items', 'tags', 'mode', 'size']);
+    expect(s.$defs.Item.required).to.deep.equal(['sku']);
+  });
+
+  it('adds a top-level reduce without inference, and else with a strategy', () => {
+    expect(documentSchema({ schemaInference: false, reduction: 'merge' }).reduce).to.deep.equal({ strategy: 'merge' });
+    const s = documentSchema({ schemaInference: true, reduction: 'merge' });
+    expect(s.else).to.deep.equal({ reduce: { strategy: 'merge' } });
+    expect(s['x-infer-schema']).to.equal(true);
+  });
+});

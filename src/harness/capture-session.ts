@@ -1,0 +1,194 @@
+import { BindingCombiner } from './combiner';
+import { ConnectorLaunch, ConnectorProcess } from './connector-process';
+import { ConnectorProtocolError, HarnessError } from './harness-errors';
+import { JsonObject } from './json-utils';
+import { Signal } from './signal';
+import { INTERNAL_SPEC_REQUEST } from './unary-rpc';
+
+/** A checkpoint's state update as the connector sent it. */
+export interface CheckpointState {
+  updated: unknown;
+  mergePatch: boolean;
+}
+
+/** A transaction the harness committed: combined documents per binding and the checkpoints folded into it. */
+export interface CommittedTransaction {
+  shard: number;
+  /** Combined documents, in key order, indexed by binding. */
+  documents: JsonObject[][];
+  /** Raw documents counted per binding before combining. */
+  capturedCounts: number[];
+  /** Per binding, how many of the folded checkpoints carried documents of it. */
+  checkpointCounts: number[];
+  checkpoints: CheckpointState[];
+}
+
+/** Options for one capture session (one Open on one connector process). */
+export interface CaptureSessionOptions {
+  launch: ConnectorLaunch;
+  /** The body of the `open` request. */
+  open: JsonObject;
+  shard: number;
+  /** Combiners indexed by binding; they also validate documents as they arrive. */
+  combiners: BindingCombiner[];
+  /** End the session after this many transactions; `undefined` runs until the connector exits. */
+  maxTransactions?: number;
+  /** Wait this long before each poll for a transaction. */
+  delayMs: number;
+  /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
+  onCommit: (tx: CommittedTransaction) => void;
+  /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
+  abort?: AbortSignal;
+}
+
+interface ReadyCheckpoint {
+  docs: Array<{ binding: number; doc: JsonObject }>;
+  state: CheckpointState;
+}
+
+/** What a finished session reports. */
+export interface SessionOutcome {
+  transactions: number;
+  explicitAcknowledgements: boolean;
+  acknowledgementsSent: number[];
+}
+
+/**
+ * Runs one capture session as the runtime does: internal spec, `open`, `opened` first, documents held
+ * until a checkpoint; every poll folds all checkpoints available at that moment into one transaction,
+ * commits it and (when asked for) acknowledges it.
+ */
+export async function runCaptureSession(options: CaptureSessionOptions): Promise<SessionOutcome> {
+  const { combiners } = options;
+  const proc = new ConnectorProcess('capture', options.launch);
+  const signal = new Signal();
+  let sawSpec = false;
+  let opened = false;
+  let explicitAcks = false;
+  let ended = false;
+  let pending: ReadyCheckpoint['docs'] = [];
+  let ready: ReadyCheckpoint[] = [];
+  const acks: number[] = [];
+
+  proc.onResponse = (r) => {
+    if (!sawSpec) {
+      if (r.type !== 'spec') throw new ConnectorProtocolError(`expected a spec response to the internal spec request, got ${r.type}`);
+      sawSpec = true;
+      proc.send({ open: options.open });
+      return;
+    }
+    if (!opened) {
+      if (r.type !== 'opened') throw new ConnectorProtocolError(`expected opened as the first response to open, got ${r.type}`);
+      opened = true;
+      explicitAcks = r.explicitAcknowledgements;
+      return;
+    }
+    switch (r.type) {
+      case 'captured': {
+        const combiner = combiners[r.binding];
+        if (!combiner) {
+          throw new ConnectorProtocolError(`captured document for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
+        }
+        combiner.check(r.doc);
+        pending.push({ binding: r.binding, doc: r.doc });
+        return;
+      }
+      case 'sourcedSchema':
+        if (r.binding >= combiners.length) {
+          throw new ConnectorProtocolError(`sourcedSchema for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
+        }
+        return;
+      case 'checkpoint':
+        ready.push({ docs: pending, state: { updated: r.updated, mergePatch: r.mergePatch } });
+        pending = [];
+        return;
+      default:
+        throw new ConnectorProtocolError(`unexpected ${r.type} response during a capture session`);
+    }
+  };
+  proc.onChunk = () => {
+    if (ready.length > 0) signal.notify();
+  };
+  const closed = proc.closed.then((outcome) => {
+    ended = true;
+    signal.notify();
+    return outcome;
+  });
+
+  const commit = (): void => {
+    const batch = ready;
+    ready = [];
+    const capturedCounts = combiners.map(() => 0);
+    const checkpointCounts = combiners.map(() => 0);
+    for (const cp of batch) {
+      const touched = new Set<number>();
+      for (const { binding, doc } of cp.docs) {
+        combiners[binding]!.add(doc);
+        capturedCounts[binding]!++;
+        touched.add(binding);
+      }
+      for (const b of touched) checkpointCounts[b]!++;
+    }
+    options.onCommit({
+      shard: options.shard,
+      documents: combiners.map((c) => c.drain()),
+      capturedCounts,
+      checkpointCounts,
+      checkpoints: batch.map((cp) => cp.state),
+    });
+    if (explicitAcks) {
+      proc.send({ acknowledge: { checkpoints: batch.length } });
+      acks.push(batch.length);
+    }
+  };
+
+  const onAbort = (): void => proc.fail(new HarnessError('ABORTED', 'capture session stopped because another shard failed'));
+  if (options.abort?.aborted) onAbort();
+  options.abort?.addEventListener('abort', onAbort, { once: true });
+
+  proc.send(INTERNAL_SPEC_REQUEST);
+  let transactions = 0;
+  try {
+    for (;;) {
+      if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended, signal);
+      while (ready.length === 0 && !ended) await signal.wait();
+      if (ended) {
+        const error = proc.errorFor(await closed);
+        if (error) throw error;
+      }
+      if (ready.length > 0) {
+        commit();
+        transactions++;
+        if (options.maxTransactions !== undefined && transactions >= options.maxTransactions) {
+          proc.stop();
+          break;
+        }
+      } else if (ended) {
+        break;
+      }
+    }
+    const outcome = await closed;
+    const error = proc.errorFor(outcome);
+    if (error) throw error;
+    if (!outcome.stoppedByHarness) {
+      if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened');
+      if (pending.length > 0) throw new ConnectorProtocolError('unexpected capture connector EOF while within a checkpoint');
+    }
+    return { transactions, explicitAcknowledgements: explicitAcks, acknowledgementsSent: acks };
+  } catch (err) {
+    proc.fail(err as Error);
+    await closed;
+    throw err;
+  } finally {
+    options.abort?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function sleepUnless(ms: number, done: () => boolean, signal: Signal): Promise<void> {
+  const until = Date.now() + ms;
+  while (!done() && Date.now() < until) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([signal.wait(), new Promise<void>((r) => (timer = setTimeout(r, until - Date.now())))]);
+    clearTimeout(timer);
+  }
+}

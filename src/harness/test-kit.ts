@@ -1,0 +1,118 @@
+import { CheckpointState } from './capture-session';
+import { isJsonObject, JsonObject } from './json-utils';
+import { runPreview } from './preview';
+import { BindingRequest } from './task-resolver';
+
+/** Options of {@link runCapture}. */
+export interface RunCaptureOptions {
+  /** The connector command, e.g. `connectorCommand('./my-connector')`. */
+  command: readonly string[];
+  /** The endpoint config object. */
+  config: unknown;
+  /** Bindings to capture; all discovered bindings when omitted. Schema and key default to discovery's. */
+  bindings?: BindingRequest[];
+  /** The state the first session opens with. */
+  state?: unknown;
+  /** Transactions per session, as `--sessions`; default one session until the connector exits. */
+  sessions?: number | readonly number[];
+  /** Environment for the connector, e.g. `{ API_URL: mockServer.url }`. */
+  env?: Record<string, string>;
+}
+
+/** What {@link runCapture} captured. */
+export interface CaptureRun {
+  /** Combined documents per collection, in output order. */
+  documents: Map<string, JsonObject[]>;
+  /** Every checkpoint state update, in commit order. */
+  checkpoints: CheckpointState[];
+  /** The final state, all checkpoints merged. */
+  state: unknown;
+  /** The output lines, as `flowctl preview` prints them. */
+  lines: string[];
+}
+
+/**
+ * Runs a connector under the preview harness for a test: documents are validated against their
+ * collection schemas and combined by key exactly as in `estuary preview`.
+ *
+ * @example
+ * const run = await runCapture({ command: connectorCommand('./shop'), config: { apiToken: 't' }, env: { SHOP_URL: url } });
+ * expect(run.documents.get('acmeCo/orders')).to.have.length(3);
+ */
+export async function runCapture(options: RunCaptureOptions): Promise<CaptureRun> {
+  const result = await runPreview({
+    command: options.command,
+    config: options.config ?? {},
+    bindings: options.bindings,
+    initialState: options.state,
+    sessions: options.sessions,
+    env: options.env,
+  });
+  const documents = new Map<string, JsonObject[]>();
+  for (const [collection, doc] of result.records) {
+    const list = documents.get(collection) ?? [];
+    list.push(doc);
+    documents.set(collection, list);
+  }
+  return { documents, checkpoints: result.checkpoints, state: result.state, lines: result.lines };
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isContainer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Compares one expected value with the actual one, as the Python CDK's `compare_values`: every key of
+ * an expected object must be in the actual object with a matching value (extra actual keys are fine);
+ * arrays must have the same length and are compared element-wise; scalars must be equal.
+ *
+ * @returns one message per difference, each starting with its path; empty when they match.
+ */
+export function compareValues(expected: unknown, actual: unknown, path: string): string[] {
+  if (isJsonObject(expected)) {
+    if (!isJsonObject(actual)) return [`${path}: expected object, got ${typeName(actual)}`];
+    const errors: string[] = [];
+    for (const key of Object.keys(expected)) {
+      if (!(key in actual)) errors.push(`${path}: key '${key}' missing from actual document`);
+      else errors.push(...compareValues(expected[key], actual[key], `${path}.${key}`));
+    }
+    return errors;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return [`${path}: expected array, got ${typeName(actual)}`];
+    if (expected.length !== actual.length) return [`${path}: array length ${actual.length}, expected ${expected.length}`];
+    if (expected.some(isContainer)) return expected.flatMap((e, i) => compareValues(e, actual[i], `${path}[${i}]`));
+    return show(expected) === show(actual) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+  }
+  return expected === actual ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+}
+
+/**
+ * Compares captured records (`[collection, document]` pairs) with a snapshot, as the Python CDK's
+ * `compare_capture_records`: record counts must agree, and each expected document must be contained
+ * in the actual one at the same position (see {@link compareValues}). Paths start with the collection.
+ *
+ * @returns the differences; an empty array means the capture matches.
+ * @example
+ * expect(compareCaptureRecords(snapshot, run.lines.map((l) => JSON.parse(l)))).to.deep.equal([]);
+ */
+export function compareCaptureRecords(expected: readonly unknown[], actual: readonly unknown[]): string[] {
+  if (expected.length !== actual.length) return [`Record count: got ${actual.length}, expected ${expected.length}`];
+  return expected.flatMap((exp, i) => {
+    const act = actual[i];
+    const name = Array.isArray(exp) && exp.length > 0 ? String(exp[0]) : `record[${i}]`;
+    const expectedDoc = Array.isArray(exp) && exp.length > 1 ? exp[1] : exp;
+    const actualDoc = Array.isArray(act) && act.length > 1 ? act[1] : act;
+    return compareValues(expectedDoc, actualDoc, name);
+  });
+}
