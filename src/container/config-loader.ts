@@ -4,7 +4,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { ConfigError } from '../common/errors';
 import type { Class } from '../common/metadata';
 import { redactSecrets, registerSecret } from '../common/secrets';
-import { discriminatorValue, modelProperties } from '../runtime/schema/model-schema';
+import { discriminatorValue, modelProperties, nestedType } from '../runtime/schema/model-schema';
 
 /**
  * Turns a plain config object into a validated instance of `cls`: defaults applied, nested
@@ -18,7 +18,7 @@ export function loadModel<T extends object>(cls: Class<T>, raw: unknown, what = 
   }
   const problems: string[] = [];
   const instance = materialize(cls, raw as Record<string, unknown>, '', problems);
-  if (problems.length === 0) problems.push(...collect(validateSync(instance, { forbidUnknownValues: false }), ''));
+  problems.unshift(...collect(validateSync(instance, { forbidUnknownValues: false }), ''));
   if (problems.length > 0) throw new ConfigError(what, problems.map(redactSecrets));
   return instance;
 }
@@ -29,6 +29,8 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
   for (const p of props) {
     if (withDefaults[p.name] === undefined && p.annotations.hasDefault) withDefaults[p.name] = structuredClone(p.annotations.default);
     if (p.annotations.secret) registerSecret(withDefaults[p.name]);
+    const nested = p.annotations.oneOf === undefined ? (p.annotations.itemType?.() ?? nestedType(p)) : undefined;
+    if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, withDefaults[p.name]);
   }
   const instance = plainToInstance(cls as new () => T, withDefaults, { exposeDefaultValues: true }) as T;
   for (const p of props) {
@@ -67,6 +69,18 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
     (instance as Record<string, unknown>)[p.name] = nested;
   }
   return instance;
+}
+
+function registerNestedSecrets(cls: Class, value: unknown): void {
+  for (const v of Array.isArray(value) ? value : [value]) {
+    if (v === null || typeof v !== 'object') continue;
+    for (const p of modelProperties(cls)) {
+      const x = (v as Record<string, unknown>)[p.name];
+      if (p.annotations.secret) registerSecret(x);
+      const nested = p.annotations.itemType?.() ?? nestedType(p);
+      if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, x);
+    }
+  }
 }
 
 function collect(errors: ValidationError[], prefix: string): string[] {

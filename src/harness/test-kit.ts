@@ -83,7 +83,7 @@ export function compareValues(expected: unknown, actual: unknown, path: string):
     if (!isJsonObject(actual)) return [`${path}: expected object, got ${typeName(actual)}`];
     const errors: string[] = [];
     for (const key of Object.keys(expected)) {
-      if (!(key in actual)) errors.push(`${path}: key '${key}' missing from actual document`);
+      if (!Object.prototype.hasOwnProperty.call(actual, key)) errors.push(`${path}: key '${key}' missing from actual document`);
       else errors.push(...compareValues(expected[key], actual[key], `${path}.${key}`));
     }
     return errors;

@@ -259,6 +259,20 @@ describe('TokenSource', () => {
       .that.does.not.include('secret-material');
   });
 
+  it('follows redirects, keeping the token on the same origin only', async () => {
+    const other = await api();
+    const s = await startServer((req, res) => {
+      if (req.url === '/same') return sendJson(res, 302, {}, { location: '/final' });
+      if (req.url === '/away') return sendJson(res, 307, {}, { location: `${other.url}/elsewhere` });
+      return sendJson(res, 200, { auth: req.headers.authorization });
+    });
+    servers.push(s);
+    http = new HttpClient({ tokenSource: TokenSource.accessToken('redirect-token-1') });
+    expect(await http.requestJson(`${s.url}/same`)).to.deep.equal({ auth: 'Bearer redirect-token-1' });
+    expect(await http.requestJson(`${s.url}/away`)).to.deep.equal({});
+    expect(other.requests[0]!.url).to.equal('/elsewhere');
+  });
+
   it('lets a custom TokenSource decide about 401s', async () => {
     const s = await api((auth) => auth === 'Bearer second');
     const handed: string[] = [];

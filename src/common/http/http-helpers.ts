@@ -56,7 +56,7 @@ export async function readPrefix(body: Readable, limit: number): Promise<Buffer>
     chunks.push(chunk);
     length += chunk.length;
     if (length >= limit) {
-      body.destroy();
+      discard(body);
       break;
     }
   }
@@ -67,4 +67,10 @@ export async function readPrefix(body: Readable, limit: number): Promise<Buffer>
 /** The first value of a response header. */
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Destroys a body stream nobody will read; the abort error it then emits is expected, not a fault. */
+export function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }

@@ -1,5 +1,6 @@
-export { HttpClient, DEFAULT_TIMEOUTS } from './http-client';
-export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, TimeoutOptions } from './http-client';
+export { HttpClient } from './http-client';
+export { DEFAULT_TIMEOUTS } from './http-options';
+export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, TimeoutOptions } from './http-options';
 export { HttpError, HttpTransportError, HttpAbortedError, ResponseValidationError, TokenError, redactUrl } from './http-errors';
 export type { HttpErrorDetails, TransportFailure } from './http-errors';
 export type { QueryValue, BodyOptions } from './http-helpers';

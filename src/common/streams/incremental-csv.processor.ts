@@ -2,7 +2,7 @@ import { Readable, pipeline } from 'node:stream';
 import { CsvError, Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
-import { toModel, type ModelOptions } from './model.converter';
+import { toModel, type StreamModelOptions } from './model.converter';
 import { StreamParseError, StreamStateError } from './stream.errors';
 import { IncrementalTextDecoder, type TextEncodingName } from './text.decoder';
 
@@ -123,7 +123,7 @@ export class IncrementalCsvProcessor<T = Record<string, string | null>> implemen
 
   private async *run(): AsyncGenerator<T, void, undefined> {
     const { model } = this.options;
-    const modelOptions: ModelOptions<T> | undefined = model && {
+    const modelOptions: StreamModelOptions<T> | undefined = model && {
       model,
       context: this.options.context,
       transformOptions: this.options.transformOptions,

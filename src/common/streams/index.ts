@@ -3,7 +3,7 @@ export { IncrementalJsonProcessor, type JsonProcessorOptions } from './increment
 export { type LargeIntegerMode } from './json-path.assembler';
 export { IncrementalCsvProcessor, IncrementalCsvRowProcessor, type CsvDialectOptions, type CsvProcessorOptions } from './incremental-csv.processor';
 export { type TextEncodingName } from './text.decoder';
-export { type ContextAware, type ModelOptions } from './model.converter';
+export { type ContextAware, type StreamModelOptions } from './model.converter';
 export { gunzipStream } from './gunzip.stream';
 export { unzipStream, type ZipEntry } from './unzip.stream';
 export { merge, type MergeOptions } from './merge.iterable';

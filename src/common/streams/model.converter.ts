@@ -18,7 +18,7 @@ export interface ContextAware<C> {
 }
 
 /** How parsed plain values become model instances. */
-export interface ModelOptions<T> {
+export interface StreamModelOptions<T> {
   /** The class to build with class-transformer's `plainToInstance` and check with class-validator. */
   model: ClassConstructor<T>;
   /** Given to {@link ContextAware.withContext} on each instance before validation. */
@@ -48,7 +48,7 @@ function hasWithContext(value: unknown): value is ContextAware<unknown> {
  * Builds and validates one model instance from a plain value; `what` names the item in errors
  * (`JSON item 3 at "data.items.item"`).
  */
-export async function toModel<T>(plain: unknown, options: ModelOptions<T>, what: string): Promise<T> {
+export async function toModel<T>(plain: unknown, options: StreamModelOptions<T>, what: string): Promise<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new StreamValidationError(what, [`expected an object, got ${Array.isArray(plain) ? 'an array' : plain === null ? 'null' : typeof plain}`]);
   }

@@ -35,7 +35,9 @@ export class StopSignal {
   /** Sleeps `ms`, returning early (true) if a stop is requested. */
   sleep(ms: number): Promise<boolean> {
     if (this.stopRequested) return Promise.resolve(true);
-    if (ms <= 0) return Promise.resolve(false);
+    // Even a zero wait goes through the macrotask queue, so a strategy that returns at once
+    // cannot starve I/O (stdin, acknowledgements, signals) in a microtask loop.
+    if (ms <= 0) return new Promise<boolean>((resolve) => setImmediate(() => resolve(this.stopRequested)));
     return new Promise<boolean>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

@@ -228,7 +228,7 @@ function designPrimitive(t: unknown): SchemaPrimitive | undefined {
 }
 
 /** The nested model class of a property: class-transformer's `@Type`, else its emitted class type. */
-function nestedType(p: PropertyInfo): Class | undefined {
+export function nestedType(p: PropertyInfo): Class | undefined {
   for (const v of p.validators) {
     const target = v.target as Class;
     const meta = defaultMetadataStorage.findTypeMetadata(target, p.name);

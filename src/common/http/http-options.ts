@@ -1,0 +1,80 @@
+import type { HttpClient } from './http-client';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Logger } from '../logger';
+import type { BodyOptions, QueryValue } from './http-helpers';
+import type { AdaptiveOptions, HostBudget } from './rate-limiter';
+import type { RetryOptions, ShouldRetry } from './retry-policy';
+import type { TokenSource } from './token-source';
+
+/** Timeouts of one request attempt, in milliseconds; see {@link DEFAULT_TIMEOUTS}. */
+export interface TimeoutOptions {
+  /** Establishing the TCP (and TLS) connection. Client-wide only. */
+  connectMs: number;
+  /** From sending the request until the response headers are complete. */
+  headersMs: number;
+  /** Longest silence between two chunks of the response body. */
+  bodyIdleMs: number;
+}
+
+/** Defaults: connect 15 s, response headers 120 s, body idle 120 s. */
+export const DEFAULT_TIMEOUTS: Readonly<TimeoutOptions> = Object.freeze({ connectMs: 15_000, headersMs: 120_000, bodyIdleMs: 120_000 });
+
+/** Options of an {@link HttpClient}. Every field is optional. */
+export interface HttpClientOptions {
+  /** Receives retry warnings and the rate-limit warning. Default: silent. */
+  log?: Logger;
+  /** Authorizes every request not sent `withoutToken`. Can also be set later through `tokenSource`. */
+  tokenSource?: TokenSource;
+  /** Aborting it aborts every in-flight request and wait, like {@link HttpClient.close}. */
+  signal?: AbortSignal;
+  /** Resolves relative request URLs. */
+  baseUrl?: string;
+  retry?: Partial<RetryOptions>;
+  timeouts?: Partial<TimeoutOptions>;
+  /** Fixed budgets by host (`api.example.com`, or `host:port`). */
+  hostBudgets?: Readonly<Record<string, HostBudget>>;
+  adaptive?: Partial<AdaptiveOptions>;
+  /** Keep-alive connections per origin; more concurrent requests queue. Default 32 (measurably faster than more idle sockets). */
+  maxConnectionsPerHost?: number;
+  /** Redirects followed per request. Default 10. */
+  maxRedirects?: number;
+  /** Default `estuary-cdk`. */
+  userAgent?: string;
+}
+
+/** Options of one request. */
+export interface RequestOptions extends BodyOptions {
+  /** Default `GET`. */
+  method?: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  headers?: Readonly<Record<string, string>>;
+  /** Send no credentials (token endpoints, public URLs). */
+  withoutToken?: boolean;
+  timeouts?: Partial<Omit<TimeoutOptions, 'connectMs'>>;
+  retry?: Partial<RetryOptions>;
+  /** Decides which 5xx responses are retried; default: all of them. */
+  shouldRetry?: ShouldRetry;
+  /** Aborts this request only; it then rejects with {@link HttpAbortedError}. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link HttpClient.requestLines}. */
+export interface LinesRequestOptions extends RequestOptions {
+  /** Default `\n` (a trailing `\r` is dropped too). */
+  delimiter?: string;
+}
+
+/** A response whose body is read as it arrives. */
+export interface StreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body chunks; iterate it to the end (or break out) so the connection is released. */
+  body: AsyncIterable<Buffer>;
+}
+
+/** A response whose body is read line by line as it arrives. */
+export interface LinesResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  lines: AsyncIterable<string>;
+}
