@@ -25,4 +25,16 @@ export { serve, type ServeOptions } from './runtime/server';
 export { SchemaBuilder, type JsonSchema } from './runtime/schema/model-schema';
 export { documentSchema } from './runtime/schema/document-schema';
 export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
+export {
+  runPreview,
+  runCapture,
+  compareCaptureRecords,
+  connectorCommand,
+  encodeStateKey,
+  DOC_UUID_PLACEHOLDER,
+  type PreviewOptions,
+  type PreviewResult,
+  type RunCaptureOptions,
+  type CaptureRun,
+} from './harness';
 export { injectable, inject, singleton } from 'tsyringe';

@@ -21,15 +21,3 @@ export { GoogleServiceAccountTokenSource } from './google-service-account';
 export type { GoogleServiceAccountOptions } from './google-service-account';
 export { oauth2Spec } from './oauth2-spec';
 export type { OAuth2Spec } from './oauth2-spec';
-export {
-  AccessTokenCredentials,
-  BasicAuthCredentials,
-  OAuth2ClientCredentialsBase,
-  OAuth2Credentials,
-  ClientCredentialsOAuth2Credentials,
-  AuthorizationCodeOAuth2Credentials,
-  ResourceOwnerPasswordOAuth2Credentials,
-  LongLivedClientCredentialsOAuth2Credentials,
-  RotatingOAuth2Credentials,
-  GoogleServiceAccountCredentials,
-} from './credentials.model';

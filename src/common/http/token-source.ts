@@ -8,7 +8,7 @@ import type {
   LongLivedClientCredentialsOAuth2Credentials,
   OAuth2Credentials,
   ResourceOwnerPasswordOAuth2Credentials,
-} from './credentials.model';
+} from '../../models/credentials.model';
 import { GoogleServiceAccountTokenSource, type GoogleServiceAccountOptions } from './google-service-account';
 import type { HttpClient } from './http-client';
 import { OAuth2TokenSource, type OAuth2TokenOptions } from './oauth2-token-source';
