@@ -65,7 +65,10 @@ export class Task {
   /** Hex xxh3-128 digest of the documents captured since the last checkpoint or reset. */
   pendingDigest(): string {
     if (this.hasher === undefined) throw new CaptureError(`${this.name}: digest was not enabled`);
-    return this.hasher.digest('hex');
+    const digest = this.hasher.digest('hex');
+    // A finished hasher cannot take more input; later lines (tombstones) start a new digest.
+    this.hasher.init();
+    return digest;
   }
 
   /** Number of documents (and schemas) pending. */
