@@ -1,6 +1,8 @@
 /**
  * The stable 32-bit hash that assigns a binding (or a binding's subtask) to a shard: FNV-1a over
- * the UTF-8 bytes of the state key, followed by a NUL byte and the subtask id when there is one.
+ * the UTF-8 bytes of the state key, followed by a NUL byte and the subtask id when there is one,
+ * then MurmurHash3's `fmix32` finalizer — FNV alone leaves the high bits nearly equal for short,
+ * similar keys (`users`, `users2`), and shard ranges split on the high bits.
  * A shard captures a task when `keyBegin <= hash <= keyEnd` of its `open.range`, so shards that
  * split the full range between them capture every task exactly once.
  */
@@ -11,6 +13,11 @@ export function shardHash(stateKey: string, subtask?: string): number {
     h ^= byte;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -136,6 +136,7 @@ async function open(
       const item = await next();
       if (item === undefined) {
         session.stop.stop('stdin closed');
+        session.transactor.releaseAll();
         return;
       }
       if (item.kind !== 'acknowledge') throw new ProtocolError(`unexpected ${item.kind} request during a capture; only acknowledge may follow open`);

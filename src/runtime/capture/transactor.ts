@@ -49,6 +49,14 @@ export class Transactor {
     }
   }
 
+  /**
+   * Releases every checkpoint still waiting for an acknowledgement: Flow closed the stream, so none
+   * will come. The documents may or may not be durable (at-least-once, as in the Python CDK).
+   */
+  releaseAll(): void {
+    for (const p of this.pending.splice(0)) p?.resolve();
+  }
+
   /** Delivers `count` acknowledgements, oldest checkpoint first. */
   acknowledge(count: number): void {
     if (!this.tracksAcks || count <= 0) return;
