@@ -25,6 +25,7 @@ export { serve, type ServeOptions } from './runtime/server';
 export { SchemaBuilder, type JsonSchema } from './runtime/schema/model-schema';
 export { documentSchema } from './runtime/schema/document-schema';
 export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
+export type { PreviewOptions, PreviewResult, RunCaptureOptions, CaptureRun } from './harness';
 export {
   runPreview,
   runCapture,
@@ -32,9 +33,5 @@ export {
   connectorCommand,
   encodeStateKey,
   DOC_UUID_PLACEHOLDER,
-  type PreviewOptions,
-  type PreviewResult,
-  type RunCaptureOptions,
-  type CaptureRun,
-} from './harness';
+} from './harness/lazy';
 export { injectable, inject, singleton } from 'tsyringe';

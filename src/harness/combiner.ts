@@ -2,9 +2,9 @@ import { DocumentError } from './harness-errors';
 import { compareJson, JsonObject, setPointer } from './json-utils';
 import { checkKey, extractKey, Reducer } from './reducer';
 import { CompiledSchema, formatViolation } from './schema-validator';
+import { DOC_UUID_PLACEHOLDER } from './constants';
 
-/** The placeholder Flow writes at a collection's `uuidPtr` before the real UUID is known. */
-export const DOC_UUID_PLACEHOLDER = 'DocUUIDPlaceholder-329Bb50aa48EAa9ef';
+export { DOC_UUID_PLACEHOLDER };
 
 /** What the combiner needs to know about a binding's collection. */
 export interface CombinerBinding {
