@@ -187,3 +187,17 @@ describe('estuary run (protocol over a real child process)', function () {
     expect(JSON.parse(d.stdout.join('\n')).bindings[0].recommendedName).to.equal('greetings');
   });
 });
+
+describe('estuary run: periodic restart', function () {
+  this.timeout(30000);
+  it('restarts (exits 0 after a final checkpoint) when ESTUARY_PERIODIC_RESTART elapses', async () => {
+    const started = Date.now();
+    const r = await runCli(['run', 'sample-connectors/hello-world'], [{ open: { capture: { name: 'a/b', config: { batch: 1, limit: 0 }, bindings: [{ resourceConfig: { name: 'greetings', interval: 'PT0.05S' }, resourcePath: ['greetings'], collection: { name: 'a/g', key: ['/count'] }, stateKey: 'greetings' }] }, state: {} } }], {
+      keepOpen: () => true,
+      env: { ESTUARY_PERIODIC_RESTART: 'PT1S' },
+    });
+    expect(r.code).to.equal(0);
+    expect(Date.now() - started).to.be.lessThan(20000);
+    expect(JSON.parse(r.stdout[r.stdout.length - 1]!)).to.have.property('checkpoint');
+  });
+});

@@ -5,11 +5,24 @@ import { buildConnector } from '../runtime/build/connector-builder';
 import { isUserError, serve } from '../runtime/server';
 import { loadConnector } from './load-connector';
 import { readConfigFile } from './read-config';
+import { parseDuration } from '../common/time';
+import type { SessionOptions } from '../runtime/capture/capture-session';
 
 /** Logs `err` as the final line, as Flow reads the last log line as the failure. */
 export function logFatal(log: Logger, err: unknown): void {
   if (isUserError(err)) log.error(describeError(err));
   else log.error({ stack: err instanceof Error ? err.stack : undefined }, describeError(err));
+}
+
+/**
+ * Session tunables from the environment: `ESTUARY_PERIODIC_RESTART` (default `P1D`) and
+ * `ESTUARY_STOP_DEADLINE` (default `PT10M`), as ISO 8601 durations.
+ */
+export function sessionFromEnv(env: NodeJS.ProcessEnv): Partial<SessionOptions> {
+  const out: Partial<SessionOptions> = {};
+  if (env.ESTUARY_PERIODIC_RESTART) out.periodicRestartMs = parseDuration(env.ESTUARY_PERIODIC_RESTART);
+  if (env.ESTUARY_STOP_DEADLINE) out.stopDeadlineMs = parseDuration(env.ESTUARY_STOP_DEADLINE);
+  return out;
 }
 
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
@@ -27,7 +40,7 @@ export async function runCommand(args: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    await serve(def, { stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s) });
+    await serve(def, { stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s), session: sessionFromEnv(process.env) });
     return 0;
   } catch (err) {
     logFatal(log, err);
