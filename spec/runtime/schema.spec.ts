@@ -85,9 +85,20 @@ describe('schema generation', () => {
     }
     const expected = pythonSnapshot('source-google-sheets-native--snapshots__spec__stdout.json')[0].configSchema;
     const actual = SchemaBuilder.build(EndpointConfig) as any;
-    // Pydantic writes the pattern unescaped; a RegExp source escapes '/'.
-    actual.properties.spreadsheet_url.pattern = actual.properties.spreadsheet_url.pattern.replace(/\\\//g, '/');
     expect(actual).to.deep.equal(expected);
+  });
+
+  it('marks provider credentials from oauth2CredentialsFor with x-oauth2-provider and the OAuth title', async () => {
+    const { OAuth2Credentials, oauth2CredentialsFor } = await import('../../src');
+    const Google = oauth2CredentialsFor(OAuth2Credentials, 'google');
+    class Cfg {
+      @ValidateNested() @Type(() => Google) credentials!: InstanceType<typeof Google>;
+    }
+    const def = (SchemaBuilder.build(Cfg) as any).$defs.BaseOAuth2Credentials;
+    expect(def.title).to.equal('OAuth');
+    expect(def['x-oauth2-provider']).to.equal('google');
+    expect(def.required).to.deep.equal(['client_id', 'client_secret', 'refresh_token']);
+    expect(def.properties.credentials_title).to.deep.equal({ const: 'OAuth Credentials', default: 'OAuth Credentials', title: 'Credentials Title', type: 'string' });
   });
 
   it('covers arrays, enums, bounds, nested $defs, advanced and defaults', () => {

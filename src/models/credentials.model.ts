@@ -1,6 +1,6 @@
 import { Equals, IsISO8601, IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { Default, Description, Model, Multiline, OAuth2Provider, Order, Secret, Title } from '../decorators';
-import type { Class } from '../common/metadata';
+import { metadata, type Class } from '../common/metadata';
 
 // Field for field (snake_case) the Python CDK's credential models, so an endpoint config saved for a
 // Python connector validates unchanged and the UI renders the same form.
@@ -110,7 +110,6 @@ export function oauth2CredentialsFor<T extends Class>(base: T, provider: string)
   const sub = class extends (base as unknown as new () => object) {};
   Object.defineProperty(sub, 'name', { value: base.name });
   OAuth2Provider(provider)(sub);
-  const title = 'OAuth';
-  Model({ title, name: base.name === 'OAuth2Credentials' ? 'BaseOAuth2Credentials' : base.name })(sub);
+  Model({ name: metadata.getOwnModel(base).name ?? base.name })(sub);
   return sub as unknown as T;
 }

@@ -178,6 +178,10 @@ export const metadata = {
   annotateModel(target: Class, patch: ModelAnnotations): void {
     store().models.set(target, Object.freeze({ ...store().models.get(target), ...patch }));
   },
+  /** Annotations recorded on `target` itself, without its ancestors'. */
+  getOwnModel(target: Class): ModelAnnotations {
+    return store().models.get(target) ?? {};
+  },
   getModel(target: Class): ModelAnnotations {
     const out: ModelAnnotations = {};
     for (const c of lineage(target).reverse()) Object.assign(out, store().models.get(c));

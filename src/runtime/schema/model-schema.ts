@@ -73,9 +73,8 @@ export class SchemaBuilder {
 
   private ref(cls: Class): JsonSchema {
     if (!this.defs.has(cls)) {
-      const own = metadata.getModel(cls);
       const taken = new Set([...this.defs.values()].map((d) => d.name));
-      const base = own.name ?? cls.name;
+      const base = metadata.getOwnModel(cls).name ?? cls.name;
       let name = base;
       for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
       this.defs.set(cls, { name, schema: {} });
@@ -182,7 +181,8 @@ export class SchemaBuilder {
         case 'minLength': s.minLength = c[0]; break;
         case 'maxLength': s.maxLength = c[0]; break;
         case 'isLength': s.minLength = c[0]; if (c[1] !== undefined) s.maxLength = c[1]; break;
-        case 'matches': s.pattern = c[0] instanceof RegExp ? (c[0] as RegExp).source : String(c[0]); break;
+        // A RegExp's source escapes '/'; Pydantic writes the pattern as given.
+        case 'matches': s.pattern = c[0] instanceof RegExp ? (c[0] as RegExp).source.replace(/\\\//g, '/') : String(c[0]); break;
         case 'isIn': s.enum = [...(c[0] as unknown[])]; break;
         case 'isEnum': s.enum = [...new Set(Object.entries(c[0] as object).filter(([k]) => !/^\d+$/.test(k)).map(([, x]) => x))]; break;
         case 'equals': s.const = c[0]; break;
@@ -200,15 +200,14 @@ export class SchemaBuilder {
   }
 }
 
+/**
+ * A model's title inherits (as Pydantic's `model_config` title does); its description and `$defs`
+ * name belong to the class itself (as a Python docstring and class name do).
+ */
 function ownModelAnnotations(cls: Class): { title?: string; description?: string } {
-  // Title and description belong to the class itself, as a Python docstring does; the rest inherits.
-  const own = metadata.getModel(cls);
-  const parent = Object.getPrototypeOf(cls) as Class;
-  const inherited = typeof parent === 'function' && parent !== Function.prototype ? metadata.getModel(parent) : {};
-  return {
-    ...(own.title !== undefined && own.title !== inherited.title ? { title: own.title } : {}),
-    ...(own.description !== undefined && own.description !== inherited.description ? { description: own.description } : {}),
-  };
+  const own = metadata.getOwnModel(cls);
+  const title = metadata.getModel(cls).title;
+  return { ...(title !== undefined ? { title } : {}), ...(own.description !== undefined ? { description: own.description } : {}) };
 }
 
 function enumType(values: unknown[]): string | undefined {
