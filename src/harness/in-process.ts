@@ -1,6 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { HttpClient, type HttpClientOptions } from '../common/http';
 import { createLogger } from '../common/logger';
 import { applyMergePatch } from '../common/merge-patch';
 import type { Class } from '../common/metadata';
@@ -105,12 +104,6 @@ interface Resolved {
  */
 export async function runConnectorInProcess(connector: Class, options: InProcessOptions): Promise<InProcessRun> {
   const definition = buildConnector(connector);
-  if (options.dispatcher !== undefined && !(await httpClientTakesDispatcher())) {
-    throw new HarnessError(
-      'UNSUPPORTED',
-      "runConnectorInProcess: this version of HttpClient has no 'dispatcher' option, so a MockAgent would not see the connector's requests; serve the mock API on a loopback node:http server and put its URL in the config instead",
-    );
-  }
   const logs: Record<string, unknown>[] = [];
   const log = createLogger({
     level: options.logLevel ?? 'debug',
@@ -141,8 +134,7 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       cb();
     },
   });
-  // `http` reaches the HttpClient once ServeOptions forwards HttpClientOptions (see httpClientTakesDispatcher).
-  const serveOptions: ServeOptions & { http?: { dispatcher?: Dispatcher } } = {
+  const serveOptions: ServeOptions = {
     stdin,
     stdout,
     log,
@@ -345,27 +337,4 @@ class Inbox {
     this.waiter = undefined;
     w?.();
   }
-}
-
-let dispatcherSupport: Promise<boolean> | undefined;
-
-/**
- * Whether {@link HttpClient} routes requests through a `dispatcher` option: a request is sent to a
- * closed loopback port with a probe dispatcher that records the call and fails it.
- */
-function httpClientTakesDispatcher(): Promise<boolean> {
-  dispatcherSupport ??= (async () => {
-    let called = false;
-    const probe = {
-      request: () => {
-        called = true;
-        return Promise.reject(new Error('probe'));
-      },
-    } as unknown as Dispatcher;
-    const client = new HttpClient({ dispatcher: probe, retry: { maxRetries: 0 } } as HttpClientOptions);
-    await client.request('http://127.0.0.1:9/').catch(() => undefined);
-    await client.close();
-    return called;
-  })();
-  return dispatcherSupport;
 }

@@ -19,3 +19,5 @@ export { applyMergePatch } from './json-utils';
 export { DOC_UUID_PLACEHOLDER } from './combiner';
 export { CAPTURE_PROTOCOL } from './protocol-messages';
 export { HarnessError, ConnectorProtocolError, ConnectorFailedError, DocumentError, CatalogError } from './harness-errors';
+export { runConnectorInProcess } from './in-process';
+export type { InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './in-process';

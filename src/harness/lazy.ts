@@ -17,4 +17,6 @@ export const compareCaptureRecords: typeof Harness.compareCaptureRecords = (...a
 export const connectorCommand: typeof Harness.connectorCommand = (...args) => load().connectorCommand(...args);
 /** See {@link Harness.encodeStateKey}. */
 export const encodeStateKey: typeof Harness.encodeStateKey = (...args) => load().encodeStateKey(...args);
+/** See {@link Harness.runConnectorInProcess}. */
+export const runConnectorInProcess: typeof Harness.runConnectorInProcess = (...args) => load().runConnectorInProcess(...args);
 export { DOC_UUID_PLACEHOLDER } from './constants';

@@ -1,7 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../common/logger';
 import { HttpClient } from '../common/http';
-import type { TokenSource } from '../common/http';
+import type { HttpClientOptions, TokenSource } from '../common/http';
+
+/** HttpClient options a caller (a test harness) may set for a run. */
+export type RunHttpOptions = Omit<HttpClientOptions, 'log' | 'signal' | 'tokenSource'>;
 import { createRunContainer, resolveClass } from '../container/run-container';
 import { TOKEN_SOURCE } from '../container/tokens';
 import type { ConnectorDefinition } from './build/definition';
@@ -17,8 +20,14 @@ export interface RunContext {
  * Creates the per-run container: the validated config, the logger, one shared HTTP client (whose
  * in-flight requests abort with `signal`), and the token source from the connector's `@Auth()`.
  */
-export async function createRunContext(def: ConnectorDefinition, config: object | undefined, log: Logger, signal?: AbortSignal): Promise<RunContext> {
-  const http = new HttpClient({ log, ...(signal !== undefined ? { signal } : {}) });
+export async function createRunContext(
+  def: ConnectorDefinition,
+  config: object | undefined,
+  log: Logger,
+  signal?: AbortSignal,
+  httpOptions: RunHttpOptions = {},
+): Promise<RunContext> {
+  const http = new HttpClient({ ...httpOptions, log, ...(signal !== undefined ? { signal } : {}) });
   const container = createRunContainer({
     ...(config !== undefined ? { config, configClass: def.configClass } : {}),
     logger: log,

@@ -9,7 +9,7 @@ import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
 import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from './protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
-import { createRunContext } from './run-services';
+import { createRunContext, type RunHttpOptions } from './run-services';
 
 /** Where a connector process reads requests and writes responses. */
 export interface ServeOptions {
@@ -17,6 +17,8 @@ export interface ServeOptions {
   stdout: Writable;
   log: Logger;
   session?: Partial<SessionOptions>;
+  /** HttpClient options for the run (e.g. an undici `MockAgent` as `dispatcher` in tests). */
+  http?: RunHttpOptions;
   /** Called with a stop function so the caller can wire SIGTERM/SIGINT. */
   onStoppable?: (stop: (reason: string) => void) => void;
 }
@@ -63,14 +65,14 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
         break;
       case 'discover': {
         const config = loadModel(def.configClass, req.discover!.config);
-        const run = await createRunContext(def, config, options.log);
+        const run = await createRunContext(def, config, options.log, undefined, options.http);
         await send({ discovered: { bindings: discoveredBindings(await availableResources(def, run.container, config)) } });
         break;
       }
       case 'validate': {
         const v = req.validate!;
         const config = loadModel(def.configClass, v.config);
-        const run = await createRunContext(def, config, options.log);
+        const run = await createRunContext(def, config, options.log, undefined, options.http);
         if (def.hooks.validate !== undefined) {
           const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
           await connector[def.hooks.validate]!(config);
@@ -103,7 +105,7 @@ async function open(
   let rawConfig = req.capture.config;
   let config = loadModel(def.configClass, rawConfig);
   const abort = new AbortController();
-  let run = await createRunContext(def, config, log, abort.signal);
+  let run = await createRunContext(def, config, log, abort.signal, options.http);
   if (def.hooks.migrateConfig !== undefined) {
     const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
     const migrated = (await connector[def.hooks.migrateConfig]!(config)) as { message: string; config: Record<string, unknown> } | undefined;
@@ -113,7 +115,7 @@ async function open(
       const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
       const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
       log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
-      run = await createRunContext(def, config, log, abort.signal);
+      run = await createRunContext(def, config, log, abort.signal, options.http);
     }
   }
   if (run.tokenSource?.prepare !== undefined) {

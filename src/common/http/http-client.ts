@@ -60,6 +60,7 @@ export class HttpClient {
   private readonly limiters = new Map<string, HostLimiter>();
   /** One keep-alive pool per origin; a bare Pool is measurably cheaper per request than an Agent. */
   private readonly pools = new Map<string, Pool>();
+  private readonly dispatcher: Dispatcher | undefined;
   private readonly poolOptions: Pool.Options;
   private readonly maxRedirects: number;
   private readonly controller = new AbortController();
@@ -67,6 +68,7 @@ export class HttpClient {
   private readonly userAgent: string;
 
   constructor(options: HttpClientOptions = {}) {
+    this.dispatcher = options.dispatcher;
     this.log = options.log ?? silentLogger();
     this.tokenSource = options.tokenSource;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -292,7 +294,10 @@ export class HttpClient {
           headers = { ...baseHeaders, [auth.header]: auth.value };
         }
         attempts++;
-        res = await this.poolFor(origin).request({ path, method: method as Dispatcher.HttpMethod, headers, body, signal: requestSignal, headersTimeout, bodyTimeout });
+        res =
+          this.dispatcher !== undefined
+            ? await this.dispatcher.request({ origin, path, method: method as Dispatcher.HttpMethod, headers, body, signal: requestSignal, headersTimeout, bodyTimeout })
+            : await this.poolFor(origin).request({ path, method: method as Dispatcher.HttpMethod, headers, body, signal: requestSignal, headersTimeout, bodyTimeout });
       } catch (err) {
         release();
         await retryOrThrow(err);

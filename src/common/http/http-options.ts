@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { HttpClient } from './http-client';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../logger';
@@ -21,6 +22,11 @@ export const DEFAULT_TIMEOUTS: Readonly<TimeoutOptions> = Object.freeze({ connec
 
 /** Options of an {@link HttpClient}. Every field is optional. */
 export interface HttpClientOptions {
+  /**
+   * Sends every request through this undici dispatcher (e.g. a `MockAgent` in tests) instead of the
+   * client's own pools; the caller owns it (`close()` does not close it).
+   */
+  dispatcher?: Dispatcher;
   /** Receives retry warnings and the rate-limit warning. Default: silent. */
   log?: Logger;
   /** Authorizes every request not sent `withoutToken`. Can also be set later through `tokenSource`. */
