@@ -22,7 +22,8 @@ import {
   Title,
 } from '../../src';
 
-const SNAPSHOTS = path.resolve(__dirname, '../../../../shared/reference/python-snapshots');
+// Copies of ../shared/reference/python-snapshots, so the specs run from a clean clone.
+const SNAPSHOTS = path.resolve(__dirname, '../../../spec/fixtures/python-snapshots');
 function pythonSnapshot(file: string): any {
   return JSON.parse(fs.readFileSync(path.join(SNAPSHOTS, file), 'utf8'));
 }

@@ -10,7 +10,7 @@ import { MockSheetsApi, SPREADSHEET_ID } from '../../sample-connectors/google-sh
 
 const REPO = path.resolve(__dirname, '../../..');
 const CONNECTOR = path.join(REPO, 'sample-connectors/google-sheets');
-const SNAPSHOTS = path.resolve(REPO, '../shared/reference/python-snapshots');
+const SNAPSHOTS = path.resolve(REPO, 'spec/fixtures/python-snapshots');
 const PY_SPEC = 'source-google-sheets-native--snapshots__spec__stdout.json';
 const PY_DISCOVER = 'source-google-sheets-native--snapshots__discover__stdout.json';
 
