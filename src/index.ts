@@ -25,7 +25,7 @@ export { serve, type ServeOptions } from './runtime/server';
 export { SchemaBuilder, type JsonSchema } from './runtime/schema/model-schema';
 export { documentSchema } from './runtime/schema/document-schema';
 export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
-export type { PreviewOptions, PreviewResult, RunCaptureOptions, CaptureRun, InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './harness';
+export type { PreviewOptions, PreviewResult, PreviewEvent, RunCaptureOptions, CaptureRun, InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './harness';
 export {
   runPreview,
   runCapture,

@@ -201,3 +201,17 @@ describe('estuary run: periodic restart', function () {
     expect(JSON.parse(r.stdout[r.stdout.length - 1]!)).to.have.property('checkpoint');
   });
 });
+
+describe('estuary run: stopping a CPU-bound capture', function () {
+  this.timeout(30000);
+  it('notices stdin closing during a backfill that never awaits I/O, and exits 0 after a checkpoint', async () => {
+    let seen = 0;
+    const r = await runCli(['run', 'spec/fixtures/connectors/endless-backfill.ts'], [{ open: { capture: { name: 'a/b', config: {}, bindings: [{ resourceConfig: { name: 'endless' }, resourcePath: ['endless'], collection: { name: 'a/e', key: ['/id'] }, stateKey: 'endless' }] }, state: {} } }], {
+      keepOpen: (out) => (seen = out.length) < 5000,
+    });
+    expect(r.code).to.equal(0);
+    expect(seen).to.be.greaterThan(4999);
+    const last = JSON.parse(r.stdout[r.stdout.length - 1]!);
+    expect(last.checkpoint.state.updated.bindingStateV1.endless.backfill.next_page % 100).to.equal(0);
+  });
+});

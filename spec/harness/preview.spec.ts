@@ -59,6 +59,14 @@ describe('runPreview', () => {
     expect(opens.map((o) => o.open.state)).to.deep.equal([{}, { cursor: 2, seen: { c0: true } }]);
   });
 
+  it('ends a session that checkpoints nothing once the idle timeout passes', async () => {
+    const started = Date.now();
+    const result = await preview([{ hang: true }], { sessions: [1], idleTimeoutMs: 300 });
+    expect(result.records).to.deep.equal([]);
+    expect(result.transactions).to.equal(0);
+    expect(Date.now() - started).to.be.lessThan(15000);
+  });
+
   it('persists state to the --state file after each transaction and resumes from it', async () => {
     const stateFile = path.join(tempDir(), 'state.json');
     const first = await preview([{ counter: { n: 2 } }], { stateFile });

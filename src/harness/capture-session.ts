@@ -33,8 +33,10 @@ export interface CaptureSessionOptions {
   combiners: BindingCombiner[];
   /** End the session after this many transactions; `undefined` runs until the connector exits. */
   maxTransactions?: number;
-  /** Wait this long before each poll for a transaction. */
+  /** Wait this long before each poll for a transaction (the first wait starts at `opened`). */
   delayMs: number;
+  /** End the session (with no further transaction) when nothing is ready this long after a poll. */
+  idleTimeoutMs?: number;
   /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
   onCommit: (tx: CommittedTransaction) => void;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
@@ -81,6 +83,7 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
       if (r.type !== 'opened') throw new ConnectorProtocolError(`expected opened as the first response to open, got ${r.type}`);
       opened = true;
       explicitAcks = r.explicitAcknowledgements;
+      signal.notify();
       return;
     }
     switch (r.type) {
@@ -149,9 +152,20 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
   proc.send(INTERNAL_SPEC_REQUEST);
   let transactions = 0;
   try {
+    // The delay counts from `opened`, so connector start-up does not eat into the first transaction.
+    while (!opened && !ended) await signal.wait();
     for (;;) {
       if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended, signal);
-      while (ready.length === 0 && !ended) await signal.wait();
+      const idleUntil = options.idleTimeoutMs !== undefined ? Date.now() + options.idleTimeoutMs : undefined;
+      while (ready.length === 0 && !ended) {
+        if (idleUntil === undefined) await signal.wait();
+        else if (Date.now() >= idleUntil) break;
+        else await sleepUnless(idleUntil - Date.now(), () => ended || ready.length > 0, signal);
+      }
+      if (ready.length === 0 && !ended) {
+        proc.stop();
+        break;
+      }
       if (ended) {
         const error = proc.errorFor(await closed);
         if (error) throw error;

@@ -21,7 +21,8 @@ options:
   --name <capture>       which capture of the catalog, if it has several
   --config <file>        endpoint config (YAML or JSON); overrides the catalog's
   --sessions <n[,n…]>    transactions per session; several values run several sessions (-1: until exit)
-  --delay <duration>     wait before each poll for a transaction (e.g. 10s; default 0s)
+  --delay <duration>     wait before each poll for a transaction, from opened (e.g. 10s; default 0s)
+  --idle-timeout <dur>   end a session when nothing is checkpointed this long after a poll
   --state <file>         resume from and save the connector state to this file
   --initial-state <json> state of the first session when there is no state file
   --output-state         also print ["connectorState", …] lines
@@ -35,7 +36,7 @@ class UsageError extends CdkError {
   }
 }
 
-const VALUE_FLAGS = ['--source', '--name', '--config', '--sessions', '--delay', '--state', '--initial-state', '--shards'];
+const VALUE_FLAGS = ['--source', '--name', '--config', '--sessions', '--delay', '--idle-timeout', '--state', '--initial-state', '--shards'];
 
 /** Parses `estuary preview` arguments into {@link PreviewOptions} (without callbacks). */
 export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'help' {
@@ -76,6 +77,13 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
           options.delayMs = parseDuration(value!);
         } catch (err) {
           throw new UsageError(`--delay: ${(err as Error).message}`);
+        }
+        break;
+      case '--idle-timeout':
+        try {
+          options.idleTimeoutMs = parseDuration(value!);
+        } catch (err) {
+          throw new UsageError(`--idle-timeout: ${(err as Error).message}`);
         }
         break;
       case '--state':

@@ -44,8 +44,10 @@ export interface PreviewOptions {
    * transactions, `[1, 2]` two sessions; `-1` runs a session until the connector exits (the default).
    */
   sessions?: number | readonly number[];
-  /** Wait before each poll for a transaction, in milliseconds (default 0). */
+  /** Wait before each poll for a transaction, in milliseconds, counted from `opened` (default 0). */
   delayMs?: number;
+  /** End a session when no checkpoint arrives this long after a poll (default: wait indefinitely, as flowctl does). */
+  idleTimeoutMs?: number;
   /** Resume from and persist the connector state to this JSON file after every transaction. */
   stateFile?: string;
   /** The state of the first session when there is no state file. */
@@ -245,6 +247,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           combiners: task.bindings.map((b) => new BindingCombiner(b)),
           maxTransactions: limit === UNBOUNDED ? undefined : limit,
           delayMs: options.delayMs ?? 0,
+          ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
           onCommit,
           abort: abort.signal,
         }).catch((err: unknown) => {

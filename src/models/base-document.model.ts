@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, ValidateNested } from 'class-validator';
 import { Default, Description, Model } from '../decorators';

@@ -39,9 +39,11 @@ export class Transactor {
       }
       let last: Promise<void> | undefined;
       for (const chunk of buffer.drain()) last = this.out.write(chunk);
-      // The checkpoint line joins the last chunk when it is small, saving a write.
       await this.out.write(checkpointLine);
       await last;
+      // Turn the event loop once per checkpoint: a CPU-bound strategy would otherwise run entirely
+      // in microtasks, starving stdin (acknowledgements, EOF), signals and timers.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       // Wrapped: returning the promise itself would make commit() wait for the acknowledgement.
       return { ack };
     } finally {

@@ -23,23 +23,21 @@ export class OutputWriter {
 
   private writeNow(chunk: string | Buffer): Promise<void> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
+    // No per-write callback: on synchronous destinations (files, /dev/null, TTYs) Node defers each
+    // callback to the next tick, and each would pin its chunk in memory until the event loop turns.
+    // Errors arrive through the 'error' listener instead.
+    if (this.out.write(chunk)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const ok = this.out.write(chunk, (err) => {
-        if (err) reject(err);
-      });
-      if (ok) resolve();
-      else {
-        const onDrain = (): void => {
-          this.out.off('error', onError);
-          resolve();
-        };
-        const onError = (err: Error): void => {
-          this.out.off('drain', onDrain);
-          reject(err);
-        };
-        this.out.once('drain', onDrain);
-        this.out.once('error', onError);
-      }
+      const onDrain = (): void => {
+        this.out.off('error', onError);
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        this.out.off('drain', onDrain);
+        reject(err);
+      };
+      this.out.once('drain', onDrain);
+      this.out.once('error', onError);
     });
   }
 
