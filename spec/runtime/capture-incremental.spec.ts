@@ -181,4 +181,38 @@ describe('capture engine: @Incremental and @Backfill', () => {
     expect(cps[1].bindingStateV1.t.backfill).to.deep.include({ next_page: null });
     expect(backfills).to.equal(1);
   });
+
+  it('applies the datetime lag rule: re-invokes at once while the cursor lags more than interval, then waits', async () => {
+    const seen: number[] = [];
+    const now = Date.now();
+    @Resource({ name: 'lag', key: ['/id'], interval: 'PT1H' })
+    class Lag {
+      @Incremental({ cursor: 'datetime', initial: () => new Date(now - 2 * 3600_000) })
+      async *changes(since: Date): AsyncIterable<object | Date> {
+        seen.push(Math.round((now - since.getTime()) / 60_000));
+        yield { id: seen.length };
+        yield new Date(since.getTime() + 30 * 60_000);
+      }
+    }
+    @Resource({ name: 'recent', key: ['/id'], interval: 'PT1H' })
+    class Recent {
+      @Incremental({ cursor: 'datetime', initial: () => new Date(now - 10 * 60_000) })
+      async *changes(): AsyncIterable<object | Date> {
+        seen.push(-1);
+      }
+    }
+    @Connector({ config: Config, resources: [Lag, Recent] })
+    class C {}
+    const state = {
+      bindingStateV1: {
+        lag: { inc: { cursor: new Date(now - 2 * 3600_000).toISOString() }, last_initialized: '2026-01-01T00:00:00Z' },
+        recent: { inc: { cursor: new Date(now - 10 * 60_000).toISOString() }, last_initialized: '2026-01-01T00:00:00Z' },
+      },
+    };
+    const r = await serveInProcess(C, [openRequest([{ name: 'lag' }, { name: 'recent' }], state)], { until: (m) => checkpoints(m).length >= 3 });
+    expect(r.error).to.equal(undefined);
+    // Lagging 120, 90 and 60+ minutes: invoked back to back; at 30 minutes it waits out the interval.
+    // The binding checkpointed 10 minutes ago is not invoked before its interval has elapsed.
+    expect(seen).to.deep.equal([120, 90, 60]);
+  });
 });

@@ -17,13 +17,18 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
     @Resource({ name: 'stuck', key: ['/id'] })
     class Stuck {
       @Backfill()
-      async *pages(): AsyncIterable<object> {
+      async *pages(page: number | undefined): AsyncIterable<object | number> {
+        if (page === undefined) {
+          yield { id: 1 };
+          yield 1;
+        }
         await never;
       }
     }
     @Connector({ config: Config, resources: [Stuck] })
     class C {}
-    const r = await serveInProcess(C, [openRequest([{ name: 'stuck' }])], { until: (m) => m.length >= 2, session: { stopDeadlineMs: 200 } });
+    // Stop once the first page is checkpointed: the second invocation is then stuck.
+    const r = await serveInProcess(C, [openRequest([{ name: 'stuck' }])], { until: (m) => checkpoints(m).length >= 2, session: { stopDeadlineMs: 200 } });
     release();
     expect((r.error as Error).message).to.equal('graceful stop did not finish within 200 ms; stuck tasks: stuck.backfill');
   });

@@ -112,7 +112,10 @@ export function resolveBindings(def: ConnectorDefinition, resources: readonly Av
     }
     let intervalMs = 0;
     try {
-      intervalMs = parseDuration(rc.interval ?? resource.interval);
+      // A binding that states no interval gets the resource's declared one (Python would use 0 here,
+      // its resource config default; Flow always sends the discovered interval, so both agree there).
+      const stated = (b.resourceConfig as { interval?: unknown }).interval;
+      intervalMs = parseDuration(typeof stated === 'string' ? stated : resource.interval);
     } catch (err) {
       problems.push(`binding ${i}: interval: ${(err as Error).message}`);
       continue;
