@@ -34,6 +34,14 @@ const ERROR_BODY_LIMIT = 1024 * 1024;
 
 type Open = { res: Dispatcher.ResponseData; release: () => void; attempts: number; url: URL };
 
+// undici is loaded on first use (or by warmUp): spec, discover and connectors without HTTP start
+// ~0.2 s faster.
+let undici: typeof import('undici') | undefined;
+function loadUndici(): typeof import('undici') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (undici ??= require('undici') as typeof import('undici'));
+}
+
 /**
  * The HTTP client connectors use: undici with keep-alive underneath; retries with backoff for
  * connection failures, timeouts, truncated bodies and 5xx; 429 handling with `Retry-After`, an
@@ -101,6 +109,11 @@ export class HttpClient {
   }
 
   /** Aborts in-flight requests and waits, closes connections; later requests throw {@link StoppedError}. */
+  /** Loads the HTTP stack now, so the first requests of a capture do not wait for it. */
+  warmUp(): void {
+    loadUndici();
+  }
+
   async close(): Promise<void> {
     if (this.controller.signal.aborted) return;
     this.controller.abort(new StoppedError());
@@ -199,10 +212,7 @@ export class HttpClient {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
       if (this.closed) throw new StoppedError();
-      // undici is loaded on the first request: connectors that never call HTTP start ~0.2 s faster.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Pool: PoolClass } = require('undici') as typeof import('undici');
-      pool = new PoolClass(origin, this.poolOptions);
+      pool = new (loadUndici().Pool)(origin, this.poolOptions);
       this.pools.set(origin, pool);
     }
     return pool;
