@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, ValidateNested, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   Advanced,
   BaseDocument,
@@ -21,12 +19,8 @@ import {
   Secret,
   Title,
 } from '../../src';
+import { pythonSnapshot } from '../helpers/sample-helpers';
 
-// Copies of ../shared/reference/python-snapshots, so the specs run from a clean clone.
-const SNAPSHOTS = path.resolve(__dirname, '../../../spec/fixtures/python-snapshots');
-function pythonSnapshot(file: string): any {
-  return JSON.parse(fs.readFileSync(path.join(SNAPSHOTS, file), 'utf8'));
-}
 
 describe('schema generation', () => {
   beforeEach(() => clearMetadata());

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { pythonSnapshot } from '../helpers/sample-helpers';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +11,6 @@ import { MockSheetsApi, SPREADSHEET_ID } from '../../sample-connectors/google-sh
 
 const REPO = path.resolve(__dirname, '../../..');
 const CONNECTOR = path.join(REPO, 'sample-connectors/google-sheets');
-const SNAPSHOTS = path.resolve(REPO, 'spec/fixtures/python-snapshots');
 const PY_SPEC = 'source-google-sheets-native--snapshots__spec__stdout.json';
 const PY_DISCOVER = 'source-google-sheets-native--snapshots__discover__stdout.json';
 
@@ -26,9 +26,6 @@ const PY_CAPTURED_VARIOUS_TYPES = [
   { DateOrTime: '2015-11-26T00:31:15-05:00', Name: 'Added again', Number: '3124', _meta: { row_id: 4 } },
 ].map((doc) => ['acmeCo/VariousTypes', doc]);
 
-function pythonSnapshot(file: string): any {
-  return JSON.parse(fs.readFileSync(path.join(SNAPSHOTS, file), 'utf8'));
-}
 
 interface Cli {
   code: number | null;

@@ -1,28 +1,20 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { connectorCommand, runPreview } from '../../src';
+import { cliJson, pythonSnapshot } from '../helpers/sample-helpers';
 import { IterateMock, type LoggedRequest } from '../../sample-connectors/iterate/mock-api';
 
 // Compiled connector (no on-the-fly TypeScript compile per process) and the source folder.
 const CONNECTOR = path.resolve(__dirname, '../../sample-connectors/iterate');
 const SOURCE = path.resolve(__dirname, '../../../sample-connectors/iterate');
-const CLI = path.resolve(__dirname, '../../../bin/estuary.js');
-const run = promisify(execFile);
 
 function snapshot(name: string): any {
-  // Copies of the recorded Python output (../shared/reference/python-snapshots) kept in the repo.
-  const file = name === 'spec.json' ? 'source-iterate--snapshots__spec__capture.stdout.json' : 'source-iterate--snapshots__discover__capture.stdout.json';
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../spec/fixtures/python-snapshots', file), 'utf8'));
+  return pythonSnapshot(name === 'spec.json' ? 'source-iterate--snapshots__spec__capture.stdout.json' : 'source-iterate--snapshots__discover__capture.stdout.json');
 }
 
-async function cli(...args: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, [CLI, ...args], { maxBuffer: 16 << 20 });
-  return JSON.parse(stdout);
-}
+const cli = cliJson;
 
 const byName = (list: any[]): any[] => [...list].sort((a, b) => String(a.recommendedName).localeCompare(String(b.recommendedName)));
 const isResponses = (r: LoggedRequest): boolean => /^\/api\/v1\/surveys\/[^/]+\/responses$/.test(r.path);

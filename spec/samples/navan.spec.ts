@@ -1,29 +1,21 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { connectorCommand, runPreview } from '../../src';
+import { cliJson, pythonSnapshot } from '../helpers/sample-helpers';
 import { formatApiTime } from '../../sample-connectors/navan/api';
 import { NavanMock, type LoggedRequest } from '../../sample-connectors/navan/mock-api';
 
 // Compiled connector (no on-the-fly TypeScript compile per process) and the source folder.
 const CONNECTOR = path.resolve(__dirname, '../../sample-connectors/navan');
 const SOURCE = path.resolve(__dirname, '../../../sample-connectors/navan');
-const CLI = path.resolve(__dirname, '../../../bin/estuary.js');
-const run = promisify(execFile);
 
 function snapshot(name: string): any {
-  // Copies of the recorded Python output (../shared/reference/python-snapshots) kept in the repo.
-  const file = name === 'spec.json' ? 'source-navan--snapshots__spec__stdout.json' : 'source-navan--snapshots__discover__stdout.json';
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../spec/fixtures/python-snapshots', file), 'utf8'));
+  return pythonSnapshot(name === 'spec.json' ? 'source-navan--snapshots__spec__stdout.json' : 'source-navan--snapshots__discover__stdout.json');
 }
 
-async function cli(...args: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, [CLI, ...args], { maxBuffer: 16 << 20 });
-  return JSON.parse(stdout);
-}
+const cli = cliJson;
 
 const bookingsRequests = (log: LoggedRequest[]): LoggedRequest[] => log.filter((r) => r.path === '/v1/bookings');
 
