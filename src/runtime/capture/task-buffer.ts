@@ -5,15 +5,20 @@ import * as path from 'node:path';
 /** Default bytes held in memory per task before spilling to a temp file. */
 export const DEFAULT_SPILL_BYTES = 8 * 1024 * 1024;
 
+const INITIAL_BYTES = 64 * 1024;
+
 /**
- * The lines a task captured since its last checkpoint. Held in memory up to a threshold, then
- * spilled to a temporary file so memory stays bounded however large a checkpoint grows.
+ * The lines a task captured since its last checkpoint, encoded to UTF-8 as they arrive into one
+ * growing byte buffer (no per-line strings kept, no join at checkpoint). Past a threshold it spills
+ * to a temporary file, so memory stays bounded however large a checkpoint grows.
  */
 export class TaskBuffer {
-  private chunks: string[] = [];
-  private bytes = 0;
-  private file: { fd: number; path: string; size: number } | undefined;
+  private buf: Buffer | undefined;
+  private used = 0;
+  private file: { fd: number; size: number } | undefined;
   private count = 0;
+  /** The size the last checkpoint needed, so the next starts big enough. */
+  private sizeHint = INITIAL_BYTES;
 
   constructor(private readonly spillBytes = DEFAULT_SPILL_BYTES) {}
 
@@ -24,11 +29,20 @@ export class TaskBuffer {
 
   /** Appends one line (which must end in `\n`). */
   push(line: string): void {
-    this.chunks.push(line);
-    // UTF-16 length approximates bytes well enough to bound memory.
-    this.bytes += line.length;
+    // A UTF-8 encoding takes at most three bytes per UTF-16 unit.
+    const worst = line.length * 3;
+    if (this.buf === undefined || this.used + worst > this.buf.length) this.grow(worst);
+    this.used += this.buf!.write(line, this.used);
     this.count++;
-    if (this.bytes >= this.spillBytes) this.spill();
+    if (this.used >= this.spillBytes) this.spill();
+  }
+
+  private grow(need: number): void {
+    let size = this.buf?.length ?? this.sizeHint;
+    while (size < this.used + need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    if (this.buf !== undefined) this.buf.copy(next, 0, 0, this.used);
+    this.buf = next;
   }
 
   private spill(): void {
@@ -36,27 +50,34 @@ export class TaskBuffer {
       const p = path.join(os.tmpdir(), `estuary-cdk-${process.pid}-${Math.random().toString(36).slice(2)}.spill`);
       const fd = fs.openSync(p, 'w+');
       fs.unlinkSync(p); // The open descriptor keeps it alive; nothing is left behind on a crash.
-      this.file = { fd, path: p, size: 0 };
+      this.file = { fd, size: 0 };
     }
-    const data = Buffer.from(this.chunks.join(''), 'utf8');
-    fs.writeSync(this.file.fd, data, 0, data.length, this.file.size);
-    this.file.size += data.length;
-    this.chunks = [];
-    this.bytes = 0;
+    fs.writeSync(this.file.fd, this.buf!, 0, this.used, this.file.size);
+    this.file.size += this.used;
+    this.used = 0;
   }
 
-  /** Yields the buffered content in order, in chunks of bounded size. */
-  *drain(): Generator<string | Buffer> {
+  /**
+   * Yields the buffered content in order, in chunks of bounded size. The chunks are handed over:
+   * the buffer starts a fresh one, since a stream may still hold them after `write` returns.
+   */
+  *drain(): Generator<Buffer> {
     if (this.file !== undefined) {
-      const block = Buffer.allocUnsafe(1 << 20);
       for (let pos = 0; pos < this.file.size; ) {
-        const n = fs.readSync(this.file.fd, block, 0, Math.min(block.length, this.file.size - pos), pos);
+        const block = Buffer.allocUnsafe(Math.min(1 << 20, this.file.size - pos));
+        const n = fs.readSync(this.file.fd, block, 0, block.length, pos);
         if (n <= 0) break;
-        yield Buffer.from(block.subarray(0, n));
+        yield n === block.length ? block : block.subarray(0, n);
         pos += n;
       }
     }
-    if (this.chunks.length > 0) yield this.chunks.join('');
+    if (this.used > 0) {
+      const out = this.buf!.subarray(0, this.used);
+      this.sizeHint = Math.min(this.buf!.length, this.spillBytes);
+      this.buf = undefined;
+      this.used = 0;
+      yield out;
+    }
   }
 
   /** Whether content has spilled to disk. */
@@ -66,8 +87,7 @@ export class TaskBuffer {
 
   /** Discards everything. */
   reset(): void {
-    this.chunks = [];
-    this.bytes = 0;
+    this.used = 0;
     this.count = 0;
     if (this.file !== undefined) {
       fs.closeSync(this.file.fd);
