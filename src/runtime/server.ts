@@ -115,6 +115,7 @@ async function open(
       const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
       const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
       log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
+      await run.http.close();
       run = await createRunContext(def, config, log, abort.signal, options.http);
     }
   }
