@@ -42,7 +42,8 @@ function tmpDir(): string {
   return dir;
 }
 
-describe('estuary init', () => {
+describe('estuary init', function () {
+  this.timeout(90_000);
   const dir = tmpDir();
   let init: Ran;
 
