@@ -9,7 +9,7 @@
  * Run: `npm run build && BENCH_DOCS=1000000 BENCH_ROUNDS=3 node dist/bench/airbyte-comparison.js`.
  */
 import { envInt } from './fixtures/documents';
-import { range, type SummaryRow } from './fixtures/measure';
+import { range, runAsMain, type SummaryRow } from './fixtures/measure';
 import { airbyteSource, compareThroughput, estuaryBackfill, ratios } from './fixtures/throughput';
 
 export async function run(): Promise<SummaryRow[]> {
@@ -35,12 +35,4 @@ export async function run(): Promise<SummaryRow[]> {
   ];
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(module, run);

@@ -15,7 +15,7 @@
  */
 import * as path from 'node:path';
 import { envInt } from './fixtures/documents';
-import { median, range, type SummaryRow } from './fixtures/measure';
+import { median, range, runAsMain, type SummaryRow } from './fixtures/measure';
 import { bareWriter, compareThroughput, estuaryBackfill, ratios } from './fixtures/throughput';
 
 export async function run(): Promise<SummaryRow[]> {
@@ -47,12 +47,4 @@ export async function run(): Promise<SummaryRow[]> {
   ];
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(module, run);

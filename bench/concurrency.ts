@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { envInt } from './fixtures/documents';
-import { machineLine, median, openRequest, printTable, range, ROOT, type SummaryRow } from './fixtures/measure';
+import { machineLine, median, openRequest, printTable, range, ROOT, runAsMain, type SummaryRow } from './fixtures/measure';
 
 const BINDINGS = Math.max(1, envInt('BENCH_BINDINGS', 20));
 const PAGES = Math.max(1, envInt('BENCH_PAGES', 10));
@@ -169,12 +169,4 @@ export async function run(): Promise<SummaryRow[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runAsMain(module, run);

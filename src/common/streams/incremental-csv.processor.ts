@@ -2,7 +2,7 @@ import { Readable, pipeline } from 'node:stream';
 import { CsvError, Parser, type Options as CsvParseOptions } from 'csv-parse';
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
-import { toModel, type StreamModelOptions } from './model.converter';
+import { modelOptionsOf, toModel } from './model.converter';
 import { StreamParseError, StreamStateError } from './stream.errors';
 import { IncrementalTextDecoder, type TextEncodingName } from './text.decoder';
 
@@ -122,13 +122,7 @@ export class IncrementalCsvProcessor<T = Record<string, string | null>> implemen
   }
 
   private async *run(): AsyncGenerator<T, void, undefined> {
-    const { model } = this.options;
-    const modelOptions: StreamModelOptions<T> | undefined = model && {
-      model,
-      context: this.options.context,
-      transformOptions: this.options.transformOptions,
-      validatorOptions: this.options.validatorOptions,
-    };
+    const modelOptions = modelOptionsOf<T>(this.options);
     const nulls = new Set(this.options.nullValues ?? []);
     if (this.options.emptyAsNull) nulls.add('');
     let names = this.options.fieldNames;

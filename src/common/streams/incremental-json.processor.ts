@@ -2,7 +2,7 @@ import { TextDecoder } from 'node:util';
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import { JsonPathAssembler, type LargeIntegerMode } from './json-path.assembler';
-import { toModel, type StreamModelOptions } from './model.converter';
+import { modelOptionsOf, toModel } from './model.converter';
 import { StreamParseError, StreamStateError } from './stream.errors';
 import { createJsonTokenizer, END_OF_INPUT, tokensOf, type JsonToken } from './stream-json.adapter';
 
@@ -73,13 +73,7 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
   }
 
   private async *run(): AsyncGenerator<T, void, undefined> {
-    const { model } = this.options;
-    const modelOptions: StreamModelOptions<T> | undefined = model && {
-      model,
-      context: this.options.context,
-      transformOptions: this.options.transformOptions,
-      validatorOptions: this.options.validatorOptions,
-    };
+    const modelOptions = modelOptionsOf<T>(this.options);
     // fatal: JSON must be UTF-8 (RFC 8259), and silently substituting U+FFFD would corrupt documents.
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const tokenizer = createJsonTokenizer();

@@ -29,6 +29,18 @@ export interface StreamModelOptions<T> {
   validatorOptions?: ValidatorOptions | false;
 }
 
+/** The model options of a processor's options, or undefined when it yields plain values. */
+export function modelOptionsOf<T>(options: {
+  model?: ClassConstructor<T>;
+  context?: unknown;
+  transformOptions?: ClassTransformOptions;
+  validatorOptions?: ValidatorOptions | false;
+}): StreamModelOptions<T> | undefined {
+  const { model } = options;
+  if (model === undefined) return undefined;
+  return { model, context: options.context, transformOptions: options.transformOptions, validatorOptions: options.validatorOptions };
+}
+
 /** Flattens class-validator's nested errors into `path: message` lines. */
 function describeValidationErrors(errors: readonly ValidationError[], path = ''): string[] {
   const lines: string[] = [];
