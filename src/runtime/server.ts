@@ -128,14 +128,15 @@ async function open(
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   run.http.warmUp();
-  const session = new CaptureSession(def, run.container, req, bindings, resources, config, out, log, { ...DEFAULT_SESSION, ...options.session });
+  const session = new CaptureSession(def, run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });
 
   // Acknowledgements keep arriving while the capture runs; stdin closing asks for a graceful stop.
   let readerError: unknown;
-  const reader = (async () => {
+  // Not awaited: Flow may keep stdin open after the capture ends.
+  void (async () => {
     for (;;) {
       const item = await next();
       if (item === undefined) {
@@ -157,7 +158,6 @@ async function open(
   }
   await out.flush();
   if (readerError !== undefined) throw readerError;
-  void reader;
 }
 
 /** Parses and validates one request line; names the line and what is wrong with it. */

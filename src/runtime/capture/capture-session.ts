@@ -9,7 +9,7 @@ import { createBindingContainer, resolveClass } from '../../container/run-contai
 import type { ConnectorDefinition } from '../build/definition';
 import type { OutputWriter } from '../io/output-writer';
 import type { OpenRequest } from '../protocol';
-import type { AvailableResource, ResolvedBinding } from '../resolve-resources';
+import type { ResolvedBinding } from '../resolve-resources';
 import { runBackfill, type BackfillState } from './backfill-driver';
 import type { BoundBinding } from './bound-binding';
 import { ConnectorStatus } from './connector-status';
@@ -44,7 +44,6 @@ export class CaptureSession {
     private readonly run: DependencyContainer,
     private readonly open: OpenRequest,
     private readonly bindings: readonly ResolvedBinding[],
-    private readonly all: readonly AvailableResource[],
     private readonly config: unknown,
     out: OutputWriter,
     private readonly log: Logger,
@@ -132,7 +131,6 @@ export class CaptureSession {
     const log = this.log.child({ binding: rb.resource.name });
     const ctx = new BindingContext(index, rb.resource.name, rb.resourceConfig, stateKey, { name: rb.spec.collection.name, key: rb.spec.collection.key }, rb.resource.params, log);
     const instance = resolveClass(createBindingContainer(this.run, ctx), rb.resource.def.cls) as Record<string, unknown>;
-    void this.all;
     return {
       index,
       stateKey,

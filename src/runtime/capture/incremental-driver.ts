@@ -1,5 +1,5 @@
 import { CaptureError } from '../../common/errors';
-import { isAssociated, isBackfillTrigger } from '../../common/capture-items';
+import { isBackfillTrigger } from '../../common/capture-items';
 import type { CursorKind } from '../../common/metadata';
 import { captureContext, captureDocument, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch, encodeCursor, isCursorOfKind, type CursorValue } from './state-codec';
@@ -58,8 +58,9 @@ export async function runIncremental(task: Task, b: BoundBinding, start: CursorV
   }
 }
 
+/** Anything but a document: cursors, and mistakes (strings, booleans) that checkCursor names. */
 function isCursorCandidate(item: unknown): boolean {
-  return typeof item === 'number' || item instanceof Date || Array.isArray(item) || (typeof item !== 'object' && item !== undefined && item !== null && !isAssociated(item));
+  return item instanceof Date || Array.isArray(item) || (item !== undefined && typeof item !== 'object' && typeof item !== 'function');
 }
 
 function checkCursor(kind: CursorKind, prev: CursorValue, next: unknown, where: string): void {
