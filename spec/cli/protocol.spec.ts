@@ -215,3 +215,25 @@ describe('estuary run: stopping a CPU-bound capture', function () {
     expect(last.checkpoint.state.updated.bindingStateV1.endless.backfill.next_page % 100).to.equal(0);
   });
 });
+
+describe('estuary run: compiled TypeScript cache', function () {
+  this.timeout(30000);
+  it('caches compiled connector files by content and serves the next process from the cache', async () => {
+    const cache = fs.mkdtempSync(path.join(REPO, '.tmp-ts-cache-'));
+    try {
+      const first = await runCli(['spec', 'sample-connectors/hello-world'], [], { env: { ESTUARY_CACHE_DIR: cache } });
+      expect(first.code).to.equal(0);
+      const entries = fs.readdirSync(cache);
+      expect(entries.filter((f) => f.endsWith('.js'))).to.have.length(4); // models, api, resources, connector
+      // A cache entry is what the next process runs: mark one and see the mark take effect.
+      const connectorEntry = entries.map((f) => path.join(cache, f)).find((f) => fs.readFileSync(f, 'utf8').includes('HelloWorld'))!;
+      fs.appendFileSync(connectorEntry, '\nprocess.stderr.write("served-from-cache\\n");\n');
+      const second = await runCli(['spec', 'sample-connectors/hello-world'], [], { env: { ESTUARY_CACHE_DIR: cache } });
+      expect(second.code).to.equal(0);
+      expect(second.stderr).to.include('served-from-cache');
+      expect(JSON.parse(second.stdout.join('\n')).protocol).to.equal(3032023);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,37 +1,72 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 let registered = false;
+
+/** Bump when the compile options below change, so stale cache entries are not reused. */
+const OPTIONS_VERSION = '1';
+
+type CompilableModule = NodeJS.Module & { _compile(code: string, file: string): void };
 
 /**
  * Lets `require` load TypeScript connector files, compiled with @swc/core with legacy decorators
  * and decorator metadata forced on — whatever the connector's own tsconfig says — because
  * constructor injection depends on the emitted parameter types. Files in node_modules are left alone.
+ *
+ * Compiled output is cached by content hash (`ESTUARY_CACHE_DIR`, default a folder in the OS temp
+ * dir): Flow starts a fresh process per request, and a cache hit skips loading swc altogether
+ * (~30 MiB and ~50 ms per process).
  */
 export function registerTypeScript(): void {
   if (registered) return;
   registered = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const swc = require('@swc/core') as typeof import('@swc/core');
-  const compile = (module: NodeJS.Module & { _compile(code: string, file: string): void }, filename: string): void => {
-    const source = fs.readFileSync(filename, 'utf8');
-    const { code } = swc.transformSync(source, {
-      filename,
-      sourceMaps: 'inline',
-      swcrc: false,
-      configFile: false,
-      module: { type: 'commonjs' },
-      jsc: {
-        target: 'es2022',
-        parser: { syntax: 'typescript', decorators: true, tsx: filename.endsWith('.tsx') },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        keepClassNames: true,
-      },
-    });
-    module._compile(code, filename);
-  };
+  const cacheDir = process.env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
   const exts = require.extensions as unknown as Record<string, (m: NodeJS.Module, f: string) => void>;
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) {
-    exts[ext] = (m, f) => compile(m as NodeJS.Module & { _compile(code: string, file: string): void }, f);
+    exts[ext] = (m, f) => {
+      const source = fs.readFileSync(f, 'utf8');
+      (m as CompilableModule)._compile(compileCached(source, f, cacheDir), f);
+    };
   }
   process.setSourceMapsEnabled?.(true);
+}
+
+function compileCached(source: string, filename: string, cacheDir: string): string {
+  const key = createHash('sha256').update(OPTIONS_VERSION).update('\0').update(filename).update('\0').update(source).digest('hex');
+  const file = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    // a miss: compile below
+  }
+  const code = compile(source, filename);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file); // atomic: concurrent processes never read half a file
+  } catch {
+    // An unwritable cache only costs the next process a compile.
+  }
+  return code;
+}
+
+function compile(source: string, filename: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const swc = require('@swc/core') as typeof import('@swc/core');
+  return swc.transformSync(source, {
+    filename,
+    sourceMaps: 'inline',
+    swcrc: false,
+    configFile: false,
+    module: { type: 'commonjs' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true, tsx: filename.endsWith('.tsx') },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+  }).code;
 }
