@@ -6,19 +6,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/**
- * Applies an RFC 7396 merge patch and returns the result; `target` is not modified. `null` deletes,
- * objects merge recursively, everything else replaces.
- */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isJsonObject(patch)) return patch;
-  const result: JsonObject = isJsonObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
-  }
-  return result;
-}
+export { applyMergePatch } from '../common/merge-patch';
 
 /**
  * Composes two merge patches into one that (for the common cases) has the effect of applying `first`

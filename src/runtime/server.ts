@@ -128,7 +128,7 @@ async function open(
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   run.http.warmUp();
-  const session = new CaptureSession(def, run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
+  const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });

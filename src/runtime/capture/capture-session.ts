@@ -6,7 +6,6 @@ import { inShardRange, shardHash } from '../../common/shard-hash';
 import { formatDateTime, parseDateTime } from '../../common/time';
 import { BindingContext } from '../../container/binding-context';
 import { createBindingContainer, resolveClass } from '../../container/run-container';
-import type { ConnectorDefinition } from '../build/definition';
 import type { OutputWriter } from '../io/output-writer';
 import type { OpenRequest } from '../protocol';
 import type { ResolvedBinding } from '../resolve-resources';
@@ -40,7 +39,6 @@ export class CaptureSession {
   private readonly status: ConnectorStatus;
 
   constructor(
-    readonly definition: ConnectorDefinition,
     private readonly run: DependencyContainer,
     private readonly open: OpenRequest,
     private readonly bindings: readonly ResolvedBinding[],
@@ -217,6 +215,7 @@ export class CaptureSession {
   private async waitAll(): Promise<void> {
     let deadline: NodeJS.Timeout | undefined;
     const stopped = this.stop.wait().then(() => {
+      this.log.info({ reason: this.stop.reason, running: [...this.running.keys()] }, 'stopping capture tasks gracefully');
       deadline = setTimeout(() => {
         const stuck = [...this.running.keys()];
         if (stuck.length === 0) return;

@@ -71,11 +71,6 @@ export class Task {
     return digest;
   }
 
-  /** Number of documents (and schemas) pending. */
-  get pending(): number {
-    return this.buffer.length;
-  }
-
   /** Discards pending documents. */
   reset(): void {
     this.buffer.reset();
