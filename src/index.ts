@@ -18,12 +18,12 @@ export { clearMetadata, type Class } from './common/metadata';
 export * from './common/http';
 export * from './common/streams';
 export { CONFIG, LOGGER, HTTP_CLIENT, TOKEN_SOURCE, BindingContext } from './container';
-export { buildConnector } from './runtime/build/connector-builder';
-export type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from './runtime/build/definition';
+export { buildConnector } from './build/connector-builder';
+export type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from './build/definition';
 export type { CaptureContext } from './runtime/capture/capture-context';
 export { serve, type ServeOptions } from './runtime/server';
-export { SchemaBuilder, type JsonSchema } from './runtime/schema/model-schema';
-export { documentSchema } from './runtime/schema/document-schema';
+export { SchemaBuilder, type JsonSchema } from './schema/model-schema';
+export { documentSchema } from './schema/document-schema';
 export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
 export type { PreviewOptions, PreviewResult, PreviewEvent, RunCaptureOptions, CaptureRun, InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './harness';
 export {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { applyMergePatch, formatDateTime, formatDuration, nextFire, parseCron, parseDateTime, parseDuration, shardHash } from '../../src';
-import { pydanticTitle } from '../../src/runtime/schema/pydantic-title';
+import { pydanticTitle } from '../../src/schema/pydantic-title';
 
 describe('common utilities', () => {
   it('parses and formats ISO 8601 durations as Pydantic does', () => {

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
 import { describeError } from '../common/errors';
-import { buildConnector } from '../runtime/build/connector-builder';
+import { buildConnector } from '../build/connector-builder';
 import { isUserError, serve } from '../runtime/server';
 import { loadConnector } from './load-connector';
 import { readConfigFile } from './read-config';

@@ -4,7 +4,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { ConfigError } from '../common/errors';
 import type { Class } from '../common/metadata';
 import { redactSecrets, registerSecret } from '../common/secrets';
-import { discriminatorValue, modelProperties, nestedType } from '../runtime/schema/model-schema';
+import { discriminatorValue, modelProperties, nestedType } from '../schema/model-schema';
 
 /**
  * Turns a plain config object into a validated instance of `cls`: defaults applied, nested

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { createLogger } from '../common/logger';
 import { applyMergePatch } from '../common/merge-patch';
 import type { Class } from '../common/metadata';
-import { buildConnector } from '../runtime/build/connector-builder';
+import { buildConnector } from '../build/connector-builder';
 import { serve, type ServeOptions } from '../runtime/server';
 import type { CheckpointState } from './capture-session';
 import { BindingCombiner } from './combiner';

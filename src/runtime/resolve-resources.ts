@@ -4,10 +4,10 @@ import type { Class } from '../common/metadata';
 import { metadata } from '../common/metadata';
 import { resolveClass } from '../container/run-container';
 import { loadModel } from '../container/config-loader';
-import type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from './build/definition';
-import { documentSchema } from './schema/document-schema';
-import type { JsonSchema } from './schema/model-schema';
-import type { CaptureBindingSpec, DiscoveredBinding } from './protocol';
+import type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from '../build/definition';
+import { documentSchema } from '../schema/document-schema';
+import type { JsonSchema } from '../schema/model-schema';
+import type { CaptureBindingSpec, DiscoveredBinding } from '../protocol';
 import { parseDuration } from '../common/time';
 
 /** A resource available in this run: a static one, or one returned by run-time discovery. */

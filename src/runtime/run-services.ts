@@ -7,7 +7,7 @@ import type { HttpClientOptions, TokenSource } from '../common/http';
 export type RunHttpOptions = Omit<HttpClientOptions, 'log' | 'signal' | 'tokenSource'>;
 import { createRunContainer, resolveClass } from '../container/run-container';
 import { TOKEN_SOURCE } from '../container/tokens';
-import type { ConnectorDefinition } from './build/definition';
+import type { ConnectorDefinition } from '../build/definition';
 
 /** What one connector process shares between its bindings. */
 export interface RunContext {

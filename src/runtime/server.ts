@@ -3,11 +3,11 @@ import { CdkError, ProtocolError, describeError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
 import { resolveClass } from '../container/run-container';
-import type { ConnectorDefinition } from './build/definition';
+import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
 import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
-import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from './protocol';
+import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
 import { createRunContext, type RunHttpOptions } from './run-services';
 

@@ -1,14 +1,15 @@
 import { registerSecret } from '../secrets';
-import type {
-  AccessTokenCredentials,
-  AuthorizationCodeOAuth2Credentials,
-  BasicAuthCredentials,
-  ClientCredentialsOAuth2Credentials,
-  GoogleServiceAccountCredentials,
-  LongLivedClientCredentialsOAuth2Credentials,
-  OAuth2Credentials,
-  ResourceOwnerPasswordOAuth2Credentials,
-} from '../../models/credentials.model';
+// Credential shapes, structurally: the credential models in src/models satisfy them, and common
+// stays below models in the layering.
+type Titled = { credentials_title?: string };
+type AccessTokenCredentials = Titled & { access_token: string };
+type BasicAuthCredentials = Titled & { username: string; password: string };
+type ClientCredentialsOAuth2Credentials = Titled & { client_id: string; client_secret: string };
+type AuthorizationCodeOAuth2Credentials = ClientCredentialsOAuth2Credentials;
+type OAuth2Credentials = ClientCredentialsOAuth2Credentials & { refresh_token: string };
+type ResourceOwnerPasswordOAuth2Credentials = ClientCredentialsOAuth2Credentials & { username: string; password: string };
+type LongLivedClientCredentialsOAuth2Credentials = ClientCredentialsOAuth2Credentials & { access_token: string };
+type GoogleServiceAccountCredentials = Titled & { service_account: string };
 import { GoogleServiceAccountTokenSource, type GoogleServiceAccountOptions } from './google-service-account';
 import type { HttpClient } from './http-client';
 import { OAuth2TokenSource, type OAuth2TokenOptions } from './oauth2-token-source';

@@ -1,5 +1,5 @@
 import type { BindingContext } from '../../container/binding-context';
-import type { ResourceDefinition } from '../build/definition';
+import type { ResourceDefinition } from '../../build/definition';
 import { isAssociated } from '../../common/capture-items';
 import type { Task } from './task';
 import type { CaptureContext } from './capture-context';

@@ -7,7 +7,7 @@ import { formatDateTime, parseDateTime } from '../../common/time';
 import { BindingContext } from '../../container/binding-context';
 import { createBindingContainer, resolveClass } from '../../container/run-container';
 import type { OutputWriter } from '../io/output-writer';
-import type { OpenRequest } from '../protocol';
+import type { OpenRequest } from '../../protocol';
 import type { ResolvedBinding } from '../resolve-resources';
 import { runBackfill, type BackfillState } from './backfill-driver';
 import type { BoundBinding } from './bound-binding';

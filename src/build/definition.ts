@@ -1,4 +1,4 @@
-import type { Class, CursorKind, StrategyRecord } from '../../common/metadata';
+import type { Class, CursorKind, StrategyRecord } from '../common/metadata';
 import type { JsonSchema } from '../schema/model-schema';
 
 /** A strategy of a resource, as the capture engine drives it. */

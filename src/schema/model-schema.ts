@@ -4,7 +4,7 @@ import 'reflect-metadata';
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: { findTypeMetadata(t: Function, p: string): { typeFunction(): unknown } | undefined } };
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { lineage, metadata, type Class, type PropertyAnnotations, type SchemaPrimitive } from '../../common/metadata';
+import { lineage, metadata, type Class, type PropertyAnnotations, type SchemaPrimitive } from '../common/metadata';
 import { pydanticTitle, sortSchemaKeys } from './pydantic-title';
 
 /** A JSON Schema object. */

@@ -1,5 +1,5 @@
-import type { Class } from '../../common/metadata';
-import { BaseDocument } from '../../models';
+import type { Class } from '../common/metadata';
+import { BaseDocument } from '../models';
 import { SchemaBuilder, type JsonSchema } from './model-schema';
 
 /** What decides a binding's document schema. */

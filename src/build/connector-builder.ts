@@ -1,6 +1,6 @@
-import { DefinitionError } from '../../common/errors';
-import { metadata, type Class, type CursorKind } from '../../common/metadata';
-import { ResourceConfig } from '../../models';
+import { DefinitionError } from '../common/errors';
+import { metadata, type Class, type CursorKind } from '../common/metadata';
+import { ResourceConfig } from '../models';
 import { SchemaBuilder } from '../schema/model-schema';
 import type { ConnectorDefinition, ResourceDefinition, StrategyDefinition } from './definition';
 
