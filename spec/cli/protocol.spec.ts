@@ -163,18 +163,22 @@ describe('estuary run (protocol over a real child process)', function () {
       expect(r.logs[r.logs.length - 1]!.msg).to.include("Orders.changes @Incremental: the method must be an async generator");
       expect(r.logs[r.logs.length - 1]!.msg).to.include('Orders @Resource: key is missing');
     });
-    it('detects a second copy of tsyringe beside the connector', async () => {
-      const dir = fs.mkdtempSync(path.join(REPO, '.tmp-tsyringe-'));
-      try {
-        fs.mkdirSync(path.join(dir, 'node_modules/tsyringe'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'node_modules/tsyringe/package.json'), JSON.stringify({ name: 'tsyringe', version: '4.0.0', main: 'index.js' }));
-        fs.writeFileSync(path.join(dir, 'node_modules/tsyringe/index.js'), 'module.exports = {};');
-        fs.copyFileSync(path.join(REPO, 'spec/fixtures/connectors/two-connectors.ts'), path.join(dir, 'connector.ts'));
-        expectOneErrorLine(await runCli(['run', dir], []), 'the connector loads its own copy of tsyringe');
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    for (const library of ['tsyringe', 'class-validator', 'class-transformer']) {
+      it(`detects a second copy of ${library} beside the connector`, async () => {
+        const dir = fs.mkdtempSync(path.join(REPO, `.tmp-${library}-`));
+        try {
+          fs.mkdirSync(path.join(dir, 'node_modules', library), { recursive: true });
+          fs.writeFileSync(path.join(dir, 'node_modules', library, 'package.json'), JSON.stringify({ name: library, version: '0.0.1', main: 'index.js' }));
+          fs.writeFileSync(path.join(dir, 'node_modules', library, 'index.js'), 'module.exports = {};');
+          fs.copyFileSync(path.join(REPO, 'spec/fixtures/connectors/two-connectors.ts'), path.join(dir, 'connector.ts'));
+          const r = await runCli(['run', dir], []);
+          expectOneErrorLine(r, `the connector loads its own copy of ${library}`);
+          expect(r.logs[r.logs.length - 1]!.msg).to.include(`remove ${library} from the connector's dependencies`);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
   });
 
   it('estuary spec and discover print pretty responses', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LoadError } from '../common/errors';
 import { metadata, type Class } from '../common/metadata';
-import { findSecondTsyringe } from '../container/tsyringe-copies';
+import { findSecondCopies } from '../container/library-copies';
 import { registerTypeScript } from './ts-register';
 
 const ENTRY_NAMES = ['connector.ts', 'connector.js', 'index.ts', 'index.js', 'main.ts', 'main.js'];
@@ -28,9 +28,10 @@ export function resolveConnectorFile(target: string): string {
  */
 export function loadConnector(target: string): Class {
   const file = resolveConnectorFile(target);
-  const second = findSecondTsyringe(path.dirname(file));
-  if (second !== undefined) {
-    throw new LoadError(`the connector loads its own copy of tsyringe (${second}); injection would silently break — remove it from the connector's dependencies so estuary-cdk's copy is used`);
+  const copies = findSecondCopies(path.dirname(file));
+  if (copies.length > 0) {
+    const which = copies.map((c) => `${c.library} (${c.path})`).join(', ');
+    throw new LoadError(`the connector loads its own copy of ${which}; decorators would register where estuary-cdk never looks — remove ${copies.map((c) => c.library).join(', ')} from the connector's dependencies (or dedupe: \`npm dedupe\`) so estuary-cdk's copy is used`);
   }
   registerTypeScript();
   let mod: Record<string, unknown>;

@@ -2,4 +2,4 @@ export * from './tokens';
 export * from './binding-context';
 export * from './run-container';
 export * from './config-loader';
-export * from './tsyringe-copies';
+export * from './library-copies';
