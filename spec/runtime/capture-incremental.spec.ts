@@ -51,7 +51,7 @@ describe('capture engine: @Incremental and @Backfill', () => {
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'items' }])], { until: () => false });
     expect(String((r.error as Error).message)).to.equal(
-      'Task items.incremental: Items.changes @Incremental yielded cursor 5, which is not greater than the last cursor 5; cursors must strictly increase',
+      'Task capture.items.incremental: Items.changes @Incremental yielded cursor 5, which is not greater than the last cursor 5; cursors must strictly increase',
     );
     expect(captured(r.messages)).to.have.length(0);
   });

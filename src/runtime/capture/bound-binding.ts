@@ -1,6 +1,8 @@
 import type { BindingContext } from '../../container/binding-context';
 import type { ResourceDefinition } from '../../build/definition';
 import { isAssociated } from '../../common/capture-items';
+import type { Class } from '../../common/metadata';
+import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
 import type { CaptureContext } from './capture-context';
 
@@ -18,6 +20,8 @@ export interface BoundBinding {
   readonly params: unknown;
   /** Binding index of each bound resource name, for associated documents. */
   readonly indexByName: ReadonlyMap<string, number>;
+  /** The declared document model of each binding, by index (documents are written as Pydantic writes it). */
+  readonly documents: readonly (Class | undefined)[];
 }
 
 /** Captures a yielded document, routing associated documents to their binding. */
@@ -28,10 +32,10 @@ export function captureDocument(task: Task, b: BoundBinding, item: object): void
       task.log.debug({ resource: item.resource }, 'dropping associated document for a resource that is not bound');
       return;
     }
-    task.captured(target, item.doc);
+    task.captured(target, item.doc, ModelJsonWriter.forDocument(item.doc, b.documents[target]));
     return;
   }
-  task.captured(b.index, item);
+  task.captured(b.index, item, ModelJsonWriter.forDocument(item, b.documents[b.index]));
 }
 
 /** The context handed to a strategy invocation. */
