@@ -5,56 +5,40 @@
  * takes a slower writer that prints bigints as plain JSON numbers, so the common case costs nothing.
  */
 
-/** `JSON.stringify(value)`, except that a `bigint` anywhere is written as an exact JSON number. */
-export function toJsonText(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch (err) {
-    if (!(err instanceof TypeError)) throw err;
-    return writeExact(value, '', new Set<object>());
-  }
+import { randomBytes } from 'node:crypto';
+
+// A bigint becomes a marked string in a first pass, and the marks are then swapped for its digits.
+// The mark starts with a NUL (escaped by JSON.stringify as \u0000) and a per-process nonce, so no
+// string a document holds can be taken for one.
+const NONCE = randomBytes(8).toString('hex');
+const MARK = `\u0000${NONCE}:`;
+const MARKED = new RegExp(`"\\\\u0000${NONCE}:(-?\\d+)"`, 'g');
+
+// One replacer for every call: V8 serializes faster with a replacer it has seen before.
+function markBigInt(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? MARK + v.toString() : v;
+}
+
+/** Remembers that a stream of values held bigints, so later ones skip the failing first attempt. */
+export interface BigIntHint {
+  bigint: boolean;
 }
 
 /**
- * Writes `value` as `JSON.stringify` does (toJSON, omitted undefined/function/symbol members, null
- * for non-finite numbers), but writes a `bigint` as its digits. Throws a TypeError on cycles.
+ * `JSON.stringify(value)`, except that a `bigint` anywhere is written as an exact JSON number.
+ * With a `hint` that saw bigints before, the bigint-aware pass runs at once.
  */
-function writeExact(value: unknown, key: string, stack: Set<object>): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(k: string): unknown }).toJSON(key);
-  }
-  switch (typeof value) {
-    case 'bigint':
-      return value.toString();
-    case 'string':
+export function toJsonText(value: unknown, hint?: BigIntHint): string | undefined {
+  if (hint?.bigint !== true) {
+    try {
       return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (value === null) return 'null';
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) return JSON.stringify(value);
-  const obj = value as object;
-  if (stack.has(obj)) throw new TypeError('Converting circular structure to JSON');
-  stack.add(obj);
-  let out: string;
-  if (Array.isArray(obj)) {
-    out = '[' + obj.map((v: unknown, i) => writeExact(v, String(i), stack) ?? 'null').join(',') + ']';
-  } else {
-    const parts: string[] = [];
-    for (const k of Object.keys(obj)) {
-      const text = writeExact((obj as Record<string, unknown>)[k], k, stack);
-      if (text !== undefined) parts.push(JSON.stringify(k) + ':' + text);
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      if (hint !== undefined) hint.bigint = true;
     }
-    out = '{' + parts.join(',') + '}';
   }
-  stack.delete(obj);
-  return out;
+  const marked = JSON.stringify(value, markBigInt);
+  return marked === undefined ? undefined : marked.replace(MARKED, '$1');
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Class } from '../common/metadata';
 import { formatDateTime } from '../common/time';
-import { pythonFloatText, toJsonText } from '../common/json-text';
+import { pythonFloatText, toJsonText, type BigIntHint } from '../common/json-text';
 import { modelProperties, nestedType } from './model-schema';
 
 /** How one declared field of a model is written. */
@@ -23,6 +23,8 @@ interface FieldWriter {
 export class ModelJsonWriter {
   private readonly fields: readonly FieldWriter[];
   private readonly rank: ReadonlyMap<string, number>;
+  /** Set once a document of this model held a bigint. */
+  private readonly hint: BigIntHint = { bigint: false };
 
   private constructor(cls: Class) {
     this.fields = modelProperties(cls).map((p): FieldWriter => {
@@ -61,14 +63,17 @@ export class ModelJsonWriter {
 
   /** Whether plain `JSON.stringify` already writes `doc` as this model would. */
   isNative(doc: object): boolean {
-    return this.fields.length === 0 || this.native(doc as Record<string, unknown>);
+    return this.fields.length === 0 || this.fit(doc as Record<string, unknown>) === 'native';
   }
 
   /** The JSON text of `doc`. */
   write(doc: object): string | undefined {
     const obj = doc as Record<string, unknown>;
-    // Most documents already have their fields in order and nothing Python would write differently.
-    if (this.fields.length === 0 || this.native(obj)) return toJsonText(obj);
+    if (this.fields.length === 0) return toJsonText(obj, this.hint);
+    // Most documents hold nothing Python would write differently, often in order already.
+    const fit = this.fit(obj);
+    if (fit === 'native') return toJsonText(obj, this.hint);
+    if (fit === 'reorder') return toJsonText(this.reordered(obj), this.hint);
     const parts: string[] = [];
     for (const f of this.fields) {
       if (!Object.prototype.hasOwnProperty.call(obj, f.name)) continue;
@@ -77,43 +82,52 @@ export class ModelJsonWriter {
     }
     for (const k of Object.keys(obj)) {
       if (this.rank.has(k)) continue;
-      const text = toJsonText(obj[k]);
+      const text = toJsonText(obj[k], this.hint);
       if (text !== undefined) parts.push(JSON.stringify(k) + ':' + text);
     }
     return '{' + parts.join(',') + '}';
   }
 
   /**
-   * Whether `JSON.stringify` writes `obj` as Pydantic would: declared fields first and in order,
-   * nested models likewise, no integral or tiny float, no `Date` in a datetime field.
+   * `native` when `JSON.stringify` writes `obj` as Pydantic would (declared fields first and in
+   * order, nested models likewise, no integral or tiny float, no `Date` in a datetime field);
+   * `reorder` when only the top-level order differs; `manual` otherwise.
    */
-  private native(obj: Record<string, unknown>): boolean {
+  private fit(obj: Record<string, unknown>): 'native' | 'reorder' | 'manual' {
     let last = -1;
+    let ordered = true;
     for (const k of Object.keys(obj)) {
       const r = this.rank.get(k);
       if (r === undefined) {
         last = Infinity;
         continue;
       }
-      if (r < last) return false;
+      if (r < last) ordered = false;
       last = r;
       const f = this.fields[r]!;
-      if (f.kind !== 'plain' && !nativeValue(f, obj[k])) return false;
+      if (f.kind !== 'plain' && !nativeValue(f, obj[k])) return 'manual';
     }
-    return true;
+    return ordered ? 'native' : 'reorder';
+  }
+
+  private reordered(obj: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) if (Object.prototype.hasOwnProperty.call(obj, f.name)) out[f.name] = obj[f.name];
+    for (const k of Object.keys(obj)) if (!this.rank.has(k)) out[k] = obj[k];
+    return out;
   }
 
   private fieldText(f: FieldWriter, v: unknown): string | undefined {
     if (Array.isArray(v)) return '[' + v.map((x) => this.fieldText(f, x) ?? 'null').join(',') + ']';
     switch (f.kind) {
       case 'float':
-        return typeof v === 'number' ? pythonFloatText(v) : toJsonText(v);
+        return typeof v === 'number' ? pythonFloatText(v) : toJsonText(v, this.hint);
       case 'date':
-        return v instanceof Date && !Number.isNaN(v.getTime()) ? JSON.stringify(formatDateTime(v)) : toJsonText(v);
+        return v instanceof Date && !Number.isNaN(v.getTime()) ? JSON.stringify(formatDateTime(v)) : toJsonText(v, this.hint);
       case 'model':
-        return v !== null && typeof v === 'object' && !(v instanceof Date) ? ModelJsonWriter.forDocument(v, f.model)!.write(v) : toJsonText(v);
+        return v !== null && typeof v === 'object' && !(v instanceof Date) ? ModelJsonWriter.forDocument(v, f.model)!.write(v) : toJsonText(v, this.hint);
       default:
-        return toJsonText(v);
+        return toJsonText(v, this.hint);
     }
   }
 }

@@ -27,6 +27,8 @@ export interface TaskShared {
 export class Task {
   private readonly buffer: TaskBuffer;
   private hasher: IHasher | undefined;
+  /** Set once a document without a model held a bigint. */
+  private readonly bigints = { bigint: false };
 
   constructor(
     readonly name: string,
@@ -56,7 +58,7 @@ export class Task {
   captured(binding: number, doc: object, writer?: DocumentWriter): void {
     let json: string | undefined;
     try {
-      json = writer === undefined ? toJsonText(doc) : writer.write(doc);
+      json = writer === undefined ? toJsonText(doc, this.bigints) : writer.write(doc);
     } catch (err) {
       throw new CaptureError(`${this.name}: a document could not be serialized: ${(err as Error).message}`, { cause: err });
     }
