@@ -1,6 +1,7 @@
 import type { BindingContext } from '../../container/binding-context';
 import type { ResourceDefinition } from '../../build/definition';
 import { isAssociated } from '../../common/capture-items';
+import { formatDateTime } from '../../common/time';
 import type { Class } from '../../common/metadata';
 import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
@@ -66,7 +67,8 @@ export function invokeStrategy(b: BoundBinding, method: string, where: string, a
 
 /** Short description of a yielded value for error messages. */
 export function describeValue(v: unknown): string {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  // As state stores it, so two cursors in the same millisecond read differently.
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : formatDateTime(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
   if (Array.isArray(v)) return JSON.stringify(v);
   return String(v);
