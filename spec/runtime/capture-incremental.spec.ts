@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { IsInt } from 'class-validator';
-import { Backfill, BaseDocument, clearMetadata, Connector, Incremental, Resource, Triggers } from '../../src';
+import { Backfill, BaseDocument, clearMetadata, Connector, epochMicros, Incremental, parseDateTime, PreciseDate, Resource, Triggers } from '../../src';
 import { captured, checkpoints, openRequest, serveInProcess } from '../helpers/serve-harness';
 
 class Config {}
@@ -51,9 +51,32 @@ describe('capture engine: @Incremental and @Backfill', () => {
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'items' }])], { until: () => false });
     expect(String((r.error as Error).message)).to.equal(
-      'Task items.incremental: Items.changes @Incremental yielded cursor 5, which is not greater than the last cursor 5; cursors must strictly increase',
+      'Task capture.items.incremental: Items.changes @Incremental yielded cursor 5, which is not greater than the last cursor 5; cursors must strictly increase',
     );
     expect(captured(r.messages)).to.have.length(0);
+  });
+
+  it('orders datetime cursors to the microsecond and stores them as Pydantic writes them', async () => {
+    @Resource({ name: 'items', key: ['/id'] })
+    class Items {
+      @Incremental({ cursor: 'datetime', initial: () => new Date() })
+      async *changes(since: Date): AsyncIterable<object | Date> {
+        // Same millisecond as the stored cursor, 56 µs later: progress.
+        const next = PreciseDate.fromEpochMicros(epochMicros(since) + 56);
+        yield { id: 1 };
+        yield next;
+        yield { id: 2 };
+        yield parseDateTime('2024-01-01T00:00:40.123456Z');
+      }
+    }
+    @Connector({ config: Config, resources: [Items] })
+    class C {}
+    const state = { bindingStateV1: { items: { inc: { cursor: '2024-01-01T00:00:40.123400Z' }, last_initialized: '2024-01-01T00:00:00Z' } } };
+    const r = await serveInProcess(C, [openRequest([{ name: 'items' }], state)], { until: () => false });
+    expect(checkpoints(r.messages).map((c) => c.bindingStateV1.items.inc.cursor)).to.deep.equal(['2024-01-01T00:00:40.123456Z']);
+    expect(String((r.error as Error).message)).to.equal(
+      'Task capture.items.incremental: Items.changes @Incremental yielded cursor 2024-01-01T00:00:40.123456Z, which is not greater than the last cursor 2024-01-01T00:00:40.123456Z; cursors must strictly increase',
+    );
   });
 
   it('rejects documents without a final cursor', async () => {

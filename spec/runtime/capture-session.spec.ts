@@ -96,7 +96,7 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     @Connector({ config: Config, resources: [Good, Bad] })
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'good' }, { name: 'bad' }])], { until: () => false });
-    expect((r.error as Error).message).to.equal('Task bad.backfill: the API said no');
+    expect((r.error as Error).message).to.equal('Task capture.bad.backfill: the API said no');
     void otherStopped;
     expect(checkpoints(r.messages).length).to.be.greaterThan(1);
   });

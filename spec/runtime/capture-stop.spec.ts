@@ -30,7 +30,7 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
     // Stop once the first page is checkpointed: the second invocation is then stuck.
     const r = await serveInProcess(C, [openRequest([{ name: 'stuck' }])], { until: (m) => checkpoints(m).length >= 2, session: { stopDeadlineMs: 200 } });
     release();
-    expect((r.error as Error).message).to.equal('graceful stop did not finish within 200 ms; stuck tasks: stuck.backfill');
+    expect((r.error as Error).message).to.equal('graceful stop did not finish within 200 ms; stuck tasks: capture.stuck.backfill');
   });
 
   it('finishes the current invocation on stop and checkpoints it', async () => {

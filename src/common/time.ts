@@ -22,24 +22,119 @@ export function formatDuration(ms: number): string {
   return out === 'P' ? 'PT0S' : out;
 }
 
-/** RFC 3339 in UTC as the Python CDK writes datetimes: `Z`, fractional seconds only when non-zero. */
-export function formatDateTime(d: Date): string {
-  const iso = d.toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+/**
+ * A `Date` that also keeps what a JavaScript `Date` cannot: the microseconds below the millisecond
+ * and the UTC offset a datetime was written with. {@link parseDateTime} returns one, so a datetime
+ * read from state (a cursor, a backfill cutoff) is written back exactly as Python's Pydantic wrote
+ * it, and compares with microsecond precision. It is a `Date` in every other way: code that only
+ * needs milliseconds can ignore the difference.
+ *
+ * @example
+ * const d = parseDateTime('2024-01-01T00:00:40.123456Z');
+ * d.toISOString();     // '2024-01-01T00:00:40.123Z' (a Date's milliseconds)
+ * formatDateTime(d);   // '2024-01-01T00:00:40.123456Z'
+ * d.micros;            // 456
+ * epochMicros(d);      // 1704067240123456
+ */
+export class PreciseDate extends Date {
+  readonly #ms: number;
+  readonly #micros: number;
+  readonly #offsetMinutes: number;
+
+  /**
+   * @param epochMicroseconds microseconds since 1970-01-01T00:00:00Z (an integer)
+   * @param offsetMinutes the UTC offset to write it with (0 writes `Z`)
+   */
+  constructor(epochMicroseconds: number, offsetMinutes = 0) {
+    const ms = Math.floor(epochMicroseconds / 1000);
+    super(ms);
+    this.#ms = ms;
+    this.#micros = epochMicroseconds - ms * 1000;
+    this.#offsetMinutes = offsetMinutes;
+  }
+
+  /** The microseconds below the millisecond (0–999); 0 once the `Date` was changed by a setter. */
+  get micros(): number {
+    return this.getTime() === this.#ms ? this.#micros : 0;
+  }
+
+  /** The UTC offset in minutes this datetime is written with (0 for `Z`); 0 once the `Date` was changed. */
+  get offsetMinutes(): number {
+    return this.getTime() === this.#ms ? this.#offsetMinutes : 0;
+  }
+
+  /** Microseconds since the epoch. */
+  get epochMicros(): number {
+    return this.getTime() * 1000 + this.micros;
+  }
+
+  /** A datetime from microseconds since the epoch. */
+  static fromEpochMicros(epochMicroseconds: number): PreciseDate {
+    return new PreciseDate(epochMicroseconds);
+  }
+
+  /** Serializes as the Python CDK writes datetimes (see {@link formatDateTime}), keeping microseconds. */
+  override toJSON(): string {
+    return formatDateTime(this);
+  }
+}
+
+/** Microseconds since the epoch of any `Date` (a {@link PreciseDate} keeps its sub-millisecond part). */
+export function epochMicros(d: Date): number {
+  return d instanceof PreciseDate ? d.epochMicros : d.getTime() * 1000;
+}
+
+/** Orders two datetimes to the microsecond: negative, zero or positive as `a` is before, equal to or after `b`. */
+export function compareDateTimes(a: Date, b: Date): number {
+  return epochMicros(a) - epochMicros(b);
 }
 
 /**
- * Parses an RFC 3339 datetime as Python writes it (`Z` or an offset, up to microseconds).
- * Throws a RangeError naming the value when it is not one.
+ * Formats a datetime exactly as Pydantic writes one: `YYYY-MM-DDTHH:MM:SS`, then six fraction
+ * digits when the microseconds are not zero, then `Z` for UTC or the `±HH:MM` offset the value was
+ * read with. A plain `Date` has milliseconds, so its fraction ends in `000` (`…40.123000Z`); a
+ * {@link PreciseDate} keeps its microseconds and offset, so a value read from Python's state is
+ * written back unchanged.
  */
-export function parseDateTime(value: unknown): Date {
-  if (value instanceof Date) return value;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value)) {
-    // JavaScript keeps milliseconds; Python may have written microseconds.
-    const trimmed = value.replace(/(\.\d{3})\d+/, '$1');
-    const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed) ? trimmed : `${trimmed}Z`;
-    const d = new Date(withZone);
-    if (!Number.isNaN(d.getTime())) return d;
+export function formatDateTime(d: Date): string {
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('cannot format an invalid Date');
+  const offset = d instanceof PreciseDate ? d.offsetMinutes : 0;
+  const iso = new Date(ms + offset * 60_000).toISOString();
+  const fraction = (((ms % 1000) + 1000) % 1000) * 1000 + (d instanceof PreciseDate ? d.micros : 0);
+  let out = iso.slice(0, iso.indexOf('T') + 9);
+  if (fraction !== 0) out += '.' + String(fraction).padStart(6, '0');
+  if (offset === 0) return out + 'Z';
+  const abs = Math.abs(offset);
+  return `${out}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+
+/**
+ * Parses an RFC 3339 datetime as Python writes it (`Z` or an offset, up to microseconds; digits past
+ * the sixth are dropped, as Pydantic drops them) into a {@link PreciseDate}. A value without an
+ * offset is taken as UTC. Throws a RangeError naming the value when it is not a datetime.
+ */
+export function parseDateTime(value: unknown): PreciseDate {
+  if (value instanceof PreciseDate) return value;
+  if (value instanceof Date) {
+    if (!Number.isNaN(value.getTime())) return new PreciseDate(value.getTime() * 1000);
+  } else if (typeof value === 'string') {
+    const m = DATETIME.exec(value);
+    if (m !== null) {
+      const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m;
+      const offset = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+      const check = new Date(0);
+      check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+      check.setUTCHours(Number(h), Number(mi), Number(s ?? 0), 0);
+      const wall = check.getTime();
+      // Dates roll over (Feb 30 → Mar 1); a real datetime keeps the fields it was written with.
+      if (check.getUTCMonth() === Number(mo) - 1 && check.getUTCDate() === Number(d) && check.getUTCHours() === Number(h) && check.getUTCMinutes() === Number(mi) && check.getUTCSeconds() === Number(s ?? 0)) {
+        const micros = Number((frac ?? '').slice(0, 6).padEnd(6, '0'));
+        return new PreciseDate((wall - offset * 60_000) * 1000 + micros, offset);
+      }
+    }
   }
   throw new RangeError(`${JSON.stringify(value)} is not an RFC 3339 datetime`);
 }

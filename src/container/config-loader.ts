@@ -28,6 +28,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
   const withDefaults: Record<string, unknown> = { ...plain };
   for (const p of props) {
     if (withDefaults[p.name] === undefined && p.annotations.hasDefault) withDefaults[p.name] = structuredClone(p.annotations.default);
+    else if (withDefaults[p.name] === undefined && p.annotations.nullable) withDefaults[p.name] = null;
     if (p.annotations.secret) registerSecret(withDefaults[p.name]);
     const nested = p.annotations.oneOf === undefined ? (p.annotations.itemType?.() ?? nestedType(p)) : undefined;
     if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, withDefaults[p.name]);
@@ -86,6 +87,8 @@ function registerNestedSecrets(cls: Class, value: unknown): void {
 function collect(errors: ValidationError[], prefix: string): string[] {
   const out: string[] = [];
   for (const e of errors) {
+    // A @Nullable() property holding null is valid whatever its validators say about the value.
+    if (e.value === null && isNullable(e.target, e.property)) continue;
     const at = `${prefix}${e.property}`;
     if (e.constraints !== undefined) {
       // class-validator's messages start with the property name; keep the rule, drop any value.
@@ -95,6 +98,11 @@ function collect(errors: ValidationError[], prefix: string): string[] {
     if (e.children !== undefined && e.children.length > 0) out.push(...collect(e.children, `${at}.`));
   }
   return out;
+}
+
+function isNullable(target: object | undefined, property: string): boolean {
+  const cls = target?.constructor as Class | undefined;
+  return cls !== undefined && modelProperties(cls).some((p) => p.name === property && p.annotations.nullable === true);
 }
 
 function escape(s: string): string {

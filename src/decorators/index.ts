@@ -10,6 +10,7 @@ export * from './advanced.decorator';
 export * from './order.decorator';
 export * from './multiline.decorator';
 export * from './default.decorator';
+export * from './nullable.decorator';
 export * from './format.decorator';
 export * from './items.decorator';
 export * from './schema-extra.decorator';

@@ -1,5 +1,5 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
-import { Default, Description, Format, Model, SchemaExtra, Title } from '../decorators';
+import { Default, Description, Format, Model, Nullable, SchemaExtra, Title } from '../decorators';
 
 /**
  * The common resource configuration shape (Python's `ResourceConfig`): the resource `name`, which
@@ -8,9 +8,8 @@ import { Default, Description, Format, Model, SchemaExtra, Title } from '../deco
 @Model({ description: 'ResourceConfig is a common resource configuration shape.', additionalProperties: false })
 export class ResourceConfig {
   @Title('Meta')
-  @Default(null)
+  @Nullable()
   @IsOptional()
-  @SchemaExtra({ anyOf: [{ additionalProperties: true, type: 'object' }, { type: 'null' }] })
   _meta?: Record<string, unknown> | null;
 
   @Description('Name of this resource')

@@ -39,7 +39,7 @@ export function modelProperties(cls: Class): PropertyInfo[] {
   return names.map((name) => {
     const validators = all.filter((m) => m.propertyName === name);
     const ann = annotations.get(name) ?? {};
-    const optional = validators.some((v) => v.name === 'isOptional') || ann.hasDefault === true;
+    const optional = validators.some((v) => v.name === 'isOptional') || ann.hasDefault === true || ann.nullable === true;
     return { name, annotations: ann, validators, designType: Reflect.getMetadata('design:type', cls.prototype, name), optional };
   });
 }
@@ -117,9 +117,12 @@ export class SchemaBuilder {
     } else {
       s = this.typeSchema(p);
     }
-    // Pydantic gives no derived title to a field that is a reference to a model.
+    // Pydantic gives no derived title to a field that is a reference to a model (nullable or not).
+    const isRef = s.$ref !== undefined;
+    // Python's Optional[T] = None: T's schema (constraints included) or null, defaulting to null.
+    if (a.nullable) s = { anyOf: [s, { type: 'null' }], default: null };
     if (a.title !== undefined) s.title = a.title;
-    else if (s.$ref === undefined) s.title = pydanticTitle(p.name);
+    else if (!isRef) s.title = pydanticTitle(p.name);
     if (a.description !== undefined) s.description = a.description;
     if (a.hasDefault) s.default = a.default;
     if (a.format !== undefined) s.format = a.format;
@@ -151,7 +154,10 @@ export class SchemaBuilder {
       return s;
     }
     if (declared !== undefined) return this.valueSchema(declared, p.validators);
-    return this.scalarFromValidators(p.validators, p.annotations.schemaType ?? designPrimitive(p.designType));
+    const scalar = this.scalarFromValidators(p.validators, p.annotations.schemaType ?? designPrimitive(p.designType));
+    // An object of no declared model is Python's `dict`, which Pydantic writes as open.
+    if (scalar.type === 'object') scalar.additionalProperties = true;
+    return scalar;
   }
 
   private valueSchema(type: Class | SchemaPrimitive, validators: ValidationMetadata[]): JsonSchema {

@@ -15,6 +15,8 @@ export interface PropertyAnnotations {
   multiline?: boolean;
   default?: unknown;
   hasDefault?: boolean;
+  /** The value may be null (Python's `Optional[T] = None`). */
+  nullable?: boolean;
   format?: string;
   /** Choices for a property holding one of several model classes. */
   oneOf?: { classes: readonly Class[]; discriminator?: string };

@@ -14,6 +14,20 @@ export interface StoredBindingState {
   is_connector_initiated?: boolean;
 }
 
+/** The fields of a binding state in the order Pydantic writes Python's `ResourceState`. */
+const STATE_FIELDS = ['inc', 'backfill', 'snapshot', 'last_initialized', 'is_connector_initiated'] as const;
+
+/**
+ * A binding state with its fields in the order the Python CDK serializes them (then any others),
+ * so a whole-state checkpoint has the bytes Python's would have.
+ */
+export function orderedBindingState(state: StoredBindingState): StoredBindingState {
+  const out: Record<string, unknown> = {};
+  for (const k of STATE_FIELDS) if (state[k] !== undefined) out[k] = state[k];
+  for (const [k, v] of Object.entries(state)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out as StoredBindingState;
+}
+
 /** Subtask ids of a strategy, or undefined when it does not fan out. */
 export function subtaskIds(option: SubtaskOption | undefined, ctx: { config: unknown; params: unknown }): readonly string[] | undefined {
   if (option === undefined) return undefined;

@@ -1,6 +1,9 @@
 import type { BindingContext } from '../../container/binding-context';
 import type { ResourceDefinition } from '../../build/definition';
 import { isAssociated } from '../../common/capture-items';
+import { formatDateTime } from '../../common/time';
+import type { Class } from '../../common/metadata';
+import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
 import type { CaptureContext } from './capture-context';
 
@@ -18,6 +21,8 @@ export interface BoundBinding {
   readonly params: unknown;
   /** Binding index of each bound resource name, for associated documents. */
   readonly indexByName: ReadonlyMap<string, number>;
+  /** The declared document model of each binding, by index (documents are written as Pydantic writes it). */
+  readonly documents: readonly (Class | undefined)[];
 }
 
 /** Captures a yielded document, routing associated documents to their binding. */
@@ -28,10 +33,10 @@ export function captureDocument(task: Task, b: BoundBinding, item: object): void
       task.log.debug({ resource: item.resource }, 'dropping associated document for a resource that is not bound');
       return;
     }
-    task.captured(target, item.doc);
+    task.captured(target, item.doc, ModelJsonWriter.forDocument(item.doc, b.documents[target]));
     return;
   }
-  task.captured(b.index, item);
+  task.captured(b.index, item, ModelJsonWriter.forDocument(item, b.documents[b.index]));
 }
 
 /** The context handed to a strategy invocation. */
@@ -62,7 +67,8 @@ export function invokeStrategy(b: BoundBinding, method: string, where: string, a
 
 /** Short description of a yielded value for error messages. */
 export function describeValue(v: unknown): string {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
+  // As state stores it, so two cursors in the same millisecond read differently.
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : formatDateTime(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v);
   if (Array.isArray(v)) return JSON.stringify(v);
   return String(v);

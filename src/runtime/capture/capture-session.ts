@@ -3,7 +3,7 @@ import { CaptureError, describeError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { nextFire } from '../../common/cron';
 import { inShardRange, shardHash } from '../../common/shard-hash';
-import { formatDateTime, parseDateTime } from '../../common/time';
+import { compareDateTimes, formatDateTime, parseDateTime } from '../../common/time';
 import { BindingContext } from '../../container/binding-context';
 import { createBindingContainer, resolveClass } from '../../container/run-container';
 import type { OutputWriter } from '../io/output-writer';
@@ -18,7 +18,10 @@ import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
 import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
-import { initialBindingState, subtaskIds, type StoredBindingState } from './binding-state';
+import { initialBindingState, orderedBindingState, subtaskIds, type StoredBindingState } from './binding-state';
+
+/** The name of the capture's root task, the parent of every binding task. */
+const ROOT_TASK = 'capture';
 
 /** Tunables of a capture session. */
 export interface SessionOptions {
@@ -59,7 +62,7 @@ export class CaptureSession {
   /** Runs the capture until every task returns; throws naming the first failed task. */
   async execute(): Promise<void> {
     const shared = { transactor: this.transactor, stop: this.stop, ...(this.options.spillBytes !== undefined ? { spillBytes: this.options.spillBytes } : {}) };
-    const root = new Task('capture', this.log, shared, false);
+    const root = new Task(ROOT_TASK, this.log, shared, false);
     const restart = setTimeout(() => this.stop.stop('periodic restart'), Math.min(this.options.periodicRestartMs, 2 ** 31 - 1));
     restart.unref();
     try {
@@ -81,8 +84,9 @@ export class CaptureSession {
         let connectorInitiated = false;
         if (stored !== undefined && stored !== null) {
           if (stored.last_initialized === undefined || stored.last_initialized === null) {
-            stored.last_initialized = formatDateTime(now);
-            await root.checkpoint({ bindingStateV1: { [stateKey]: { last_initialized: stored.last_initialized } } });
+            // As Python does, the whole binding state is written again with the field added.
+            stored = orderedBindingState({ ...stored, last_initialized: formatDateTime(now) });
+            await root.checkpoint({ bindingStateV1: { [stateKey]: stored } });
           }
           if (!stored.backfill && b.schedule) {
             const missed = nextFire(b.schedule, parseDateTime(stored.last_initialized), now);
@@ -106,6 +110,7 @@ export class CaptureSession {
             current.is_connector_initiated = true;
           }
           current.last_initialized = formatDateTime(now);
+          current = orderedBindingState(current);
           await root.checkpoint({ bindingStateV1: { [stateKey]: current } });
         } else current = stored as StoredBindingState;
         this.startBinding(b, current, shared);
@@ -141,13 +146,16 @@ export class CaptureSession {
       config: this.config,
       params: rb.resource.params,
       indexByName,
+      documents: this.bindings.map((x) => x.resource.def.document),
     };
   }
 
   private startBinding(b: BoundBinding, state: StoredBindingState, shared: ConstructorParameters<typeof Task>[2]): void {
     const inRange = (subtask?: string): boolean => inShardRange(shardHash(b.stateKey, subtask), this.open.range);
     const acks = b.def.explicitAcks;
-    const spawn = (name: string, body: (task: Task) => Promise<void>): void => {
+    const spawn = (suffix: string, body: (task: Task) => Promise<void>): void => {
+      // Binding tasks are children of the root task, named as Python names them (capture.items.incremental).
+      const name = `${ROOT_TASK}.${suffix}`;
       const task = new Task(name, this.log.child({ task: name }), shared, acks);
       const p = body(task).catch((error: unknown) => {
         task.log.error({ error: describeError(error) }, `task ${name} failed`);
@@ -240,6 +248,7 @@ export class CaptureSession {
 }
 
 function minDatetimeCursor(state: StoredBindingState): Date | undefined {
+  // Compared to the microsecond; the minimum keeps the text it was stored with.
   const inc = state.inc as Record<string, unknown> | undefined;
   if (!inc) return undefined;
   const cursors = 'cursor' in inc ? [inc.cursor] : Object.values(inc).map((v) => (v as { cursor?: unknown } | null)?.cursor);
@@ -247,7 +256,7 @@ function minDatetimeCursor(state: StoredBindingState): Date | undefined {
   for (const c of cursors) {
     try {
       const d = parseDateTime(c);
-      if (min === undefined || d < min) min = d;
+      if (min === undefined || compareDateTimes(d, min) < 0) min = d;
     } catch {
       // not a datetime cursor
     }

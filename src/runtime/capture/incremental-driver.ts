@@ -1,6 +1,7 @@
 import { CaptureError } from '../../common/errors';
 import { isBackfillTrigger } from '../../common/capture-items';
 import type { CursorKind } from '../../common/metadata';
+import { compareDateTimes } from '../../common/time';
 import { captureContext, captureDocument, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch, encodeCursor, isCursorOfKind, type CursorValue } from './state-codec';
 import type { Task } from './task';
@@ -70,7 +71,7 @@ function checkCursor(kind: CursorKind, prev: CursorValue, next: unknown, where: 
   if (kind === 'integer' && !((next as number) > (prev as number))) {
     throw new CaptureError(`${where} yielded cursor ${describeValue(next)}, which is not greater than the last cursor ${describeValue(prev)}; cursors must strictly increase`);
   }
-  if (kind === 'datetime' && !((next as Date).getTime() > (prev as Date).getTime())) {
+  if (kind === 'datetime' && !(compareDateTimes(next as Date, prev as Date) > 0)) {
     throw new CaptureError(`${where} yielded cursor ${describeValue(next)}, which is not greater than the last cursor ${describeValue(prev)}; cursors must strictly increase`);
   }
 }

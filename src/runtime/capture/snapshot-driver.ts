@@ -2,6 +2,7 @@ import { CaptureError } from '../../common/errors';
 import { formatDateTime, parseDateTime } from '../../common/time';
 import { captureContext, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch } from './state-codec';
+import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
 
 /** The snapshot state of a binding (or subtask), as the Python CDK stores it. */
@@ -50,14 +51,15 @@ export async function runSnapshot(task: Task, b: BoundBinding, state: SnapshotSt
       // `_meta` goes first, where a Pydantic model puts it, so equal rows give equal bytes and digests.
       const doc: Record<string, unknown> = { _meta: undefined, ...src };
       doc._meta = { ...prevMeta, op: count < state.last_count ? 'u' : 'c', row_id: count };
-      task.captured(b.index, doc);
+      task.captured(b.index, doc, ModelJsonWriter.forDocument(src, b.documents[b.index]));
       count++;
     }
     const digest = task.pendingDigest();
     task.log.debug({ count, digest, last_count: state.last_count, last_digest: state.last_digest }, 'polled snapshot');
     if (digest !== state.last_digest) {
+      const tombstoneWriter = ModelJsonWriter.forDocument(tombstoneBase, b.documents[b.index]);
       for (let id = count; id < state.last_count; id++) {
-        task.captured(b.index, { _meta: { op: 'd', row_id: id }, ...withoutMeta(tombstoneBase) });
+        task.captured(b.index, { _meta: { op: 'd', row_id: id }, ...withoutMeta(tombstoneBase) }, tombstoneWriter);
       }
       state.last_count = count;
       state.last_digest = digest;

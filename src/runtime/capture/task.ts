@@ -2,10 +2,16 @@ import type { IHasher } from 'hash-wasm/dist/lib/WASMInterface';
 import { createXXHash128 } from 'hash-wasm';
 import type { Logger } from '../../common/logger';
 import { CaptureError } from '../../common/errors';
+import { toJsonText } from '../../common/json-text';
 import { TaskBuffer } from './task-buffer';
 import type { Transactor } from './transactor';
 import type { StopSignal } from './stop-signal';
 import { withSourcedSchemaDefaults } from './sourced-schema';
+
+/** Writes a document's JSON text (a document model's field order and number formats). */
+export interface DocumentWriter {
+  write(doc: object): string | undefined;
+}
 
 /** Shared by every task of a capture session. */
 export interface TaskShared {
@@ -21,6 +27,8 @@ export interface TaskShared {
 export class Task {
   private readonly buffer: TaskBuffer;
   private hasher: IHasher | undefined;
+  /** Set once a document without a model held a bigint. */
+  private readonly bigints = { bigint: false };
 
   constructor(
     readonly name: string,
@@ -42,14 +50,17 @@ export class Task {
     this.hasher.init();
   }
 
-  /** Queues a document for `binding`; nothing is written until {@link checkpoint}. */
-  captured(binding: number, doc: object): void {
-    let json: string;
+  /**
+   * Queues a document for `binding`; nothing is written until {@link checkpoint}. `writer` (a
+   * document model's) decides the bytes; otherwise they are `JSON.stringify`'s, with big integers
+   * written as exact numbers.
+   */
+  captured(binding: number, doc: object, writer?: DocumentWriter): void {
+    let json: string | undefined;
     try {
-      json = JSON.stringify(doc);
+      json = writer === undefined ? toJsonText(doc, this.bigints) : writer.write(doc);
     } catch (err) {
-      json = JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-      if (json === undefined) throw new CaptureError(`${this.name}: a document could not be serialized`, { cause: err });
+      throw new CaptureError(`${this.name}: a document could not be serialized: ${(err as Error).message}`, { cause: err });
     }
     if (json === undefined || json[0] !== '{') throw new CaptureError(`${this.name}: captured documents must be JSON objects, got ${json ?? 'undefined'}`);
     const line = `{"captured":{"binding":${binding},"doc":${json}}}`;
@@ -82,7 +93,7 @@ export class Task {
    * state). If the resource requires acknowledgements, resolves once Flow acknowledged it.
    */
   async checkpoint(state: Record<string, unknown>): Promise<void> {
-    const line = `{"checkpoint":{"state":{"updated":${JSON.stringify(state)},"mergePatch":true}}}\n`;
+    const line = `{"checkpoint":{"state":{"updated":${toJsonText(state)},"mergePatch":true}}}\n`;
     let ack: Promise<void> | undefined;
     try {
       ({ ack } = await this.shared.transactor.commit(this.buffer, line, this.requiresAck));

@@ -1,0 +1,148 @@
+import type { Class } from '../common/metadata';
+import { formatDateTime } from '../common/time';
+import { pythonFloatText, toJsonText, type BigIntHint } from '../common/json-text';
+import { modelProperties, nestedType } from './model-schema';
+
+/** How one declared field of a model is written. */
+interface FieldWriter {
+  readonly name: string;
+  /** The field's JSON key text, `"name":`. */
+  readonly key: string;
+  /** `float`: Python float formatting; `model`: a nested model's order; `date`: Pydantic datetimes. */
+  readonly kind: 'plain' | 'float' | 'model' | 'date';
+  readonly model?: Class;
+}
+
+/**
+ * How documents of a model class are serialized, as Pydantic's `model_dump_json` writes a model:
+ * its declared fields first, in declaration order with base-class fields first, then any extra
+ * fields in the order the object has them. Declared float fields (`@IsNumber` without `@IsInt`)
+ * with integral values are written `10.0`, nested models in their own declared order, and `Date`
+ * fields as Pydantic datetimes.
+ */
+export class ModelJsonWriter {
+  private readonly fields: readonly FieldWriter[];
+  private readonly rank: ReadonlyMap<string, number>;
+  /** Set once a document of this model held a bigint. */
+  private readonly hint: BigIntHint = { bigint: false };
+
+  private constructor(cls: Class) {
+    this.fields = modelProperties(cls).map((p): FieldWriter => {
+      const names = new Set(p.validators.map((v) => v.name));
+      const nested = nestedType(p);
+      const key = JSON.stringify(p.name) + ':';
+      if ((nested as unknown) === Date || names.has('isDate')) return { name: p.name, key, kind: 'date' };
+      if (nested !== undefined) return { name: p.name, key, kind: 'model', model: nested };
+      if (names.has('isNumber') && !names.has('isInt')) return { name: p.name, key, kind: 'float' };
+      return { name: p.name, key, kind: 'plain' };
+    });
+    this.rank = new Map(this.fields.map((f, i) => [f.name, i]));
+  }
+
+  private static readonly cache = new WeakMap<Class, ModelJsonWriter>();
+
+  /** The writer of `cls` (built once per class). */
+  static of(cls: Class): ModelJsonWriter {
+    let w = ModelJsonWriter.cache.get(cls);
+    if (w === undefined) {
+      w = new ModelJsonWriter(cls);
+      ModelJsonWriter.cache.set(cls, w);
+    }
+    return w;
+  }
+
+  /**
+   * The writer for a document: its own class when it is an instance of a class (as Pydantic
+   * serializes a model by its own type), else `declared`, else none.
+   */
+  static forDocument(doc: object, declared: Class | undefined): ModelJsonWriter | undefined {
+    const ctor = (doc as { constructor?: unknown }).constructor;
+    if (typeof ctor === 'function' && ctor !== Object && !Array.isArray(doc)) return ModelJsonWriter.of(ctor as Class);
+    return declared === undefined ? undefined : ModelJsonWriter.of(declared);
+  }
+
+  /** Whether plain `JSON.stringify` already writes `doc` as this model would. */
+  isNative(doc: object): boolean {
+    return this.fields.length === 0 || this.fit(doc as Record<string, unknown>) === 'native';
+  }
+
+  /** The JSON text of `doc`. */
+  write(doc: object): string | undefined {
+    const obj = doc as Record<string, unknown>;
+    if (this.fields.length === 0) return toJsonText(obj, this.hint);
+    // Most documents hold nothing Python would write differently, often in order already.
+    const fit = this.fit(obj);
+    if (fit === 'native') return toJsonText(obj, this.hint);
+    if (fit === 'reorder') return toJsonText(this.reordered(obj), this.hint);
+    const parts: string[] = [];
+    for (const f of this.fields) {
+      if (!Object.prototype.hasOwnProperty.call(obj, f.name)) continue;
+      const text = this.fieldText(f, obj[f.name]);
+      if (text !== undefined) parts.push(f.key + text);
+    }
+    for (const k of Object.keys(obj)) {
+      if (this.rank.has(k)) continue;
+      const text = toJsonText(obj[k], this.hint);
+      if (text !== undefined) parts.push(JSON.stringify(k) + ':' + text);
+    }
+    return '{' + parts.join(',') + '}';
+  }
+
+  /**
+   * `native` when `JSON.stringify` writes `obj` as Pydantic would (declared fields first and in
+   * order, nested models likewise, no integral or tiny float, no `Date` in a datetime field);
+   * `reorder` when only the top-level order differs; `manual` otherwise.
+   */
+  private fit(obj: Record<string, unknown>): 'native' | 'reorder' | 'manual' {
+    let last = -1;
+    let ordered = true;
+    for (const k of Object.keys(obj)) {
+      const r = this.rank.get(k);
+      if (r === undefined) {
+        last = Infinity;
+        continue;
+      }
+      if (r < last) ordered = false;
+      last = r;
+      const f = this.fields[r]!;
+      if (f.kind !== 'plain' && !nativeValue(f, obj[k])) return 'manual';
+    }
+    return ordered ? 'native' : 'reorder';
+  }
+
+  private reordered(obj: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) if (Object.prototype.hasOwnProperty.call(obj, f.name)) out[f.name] = obj[f.name];
+    for (const k of Object.keys(obj)) if (!this.rank.has(k)) out[k] = obj[k];
+    return out;
+  }
+
+  private fieldText(f: FieldWriter, v: unknown): string | undefined {
+    if (Array.isArray(v)) return '[' + v.map((x) => this.fieldText(f, x) ?? 'null').join(',') + ']';
+    switch (f.kind) {
+      case 'float':
+        return typeof v === 'number' ? pythonFloatText(v) : toJsonText(v, this.hint);
+      case 'date':
+        return v instanceof Date && !Number.isNaN(v.getTime()) ? JSON.stringify(formatDateTime(v)) : toJsonText(v, this.hint);
+      case 'model':
+        return v !== null && typeof v === 'object' && !(v instanceof Date) ? ModelJsonWriter.forDocument(v, f.model)!.write(v) : toJsonText(v, this.hint);
+      default:
+        return toJsonText(v, this.hint);
+    }
+  }
+}
+
+function nativeValue(f: FieldWriter, v: unknown): boolean {
+  if (Array.isArray(v)) return v.every((x) => nativeValue(f, x));
+  switch (f.kind) {
+    case 'float':
+      // JavaScript and Python agree on every other float.
+      return typeof v !== 'number' || !(Number.isInteger(v) || Math.abs(v) < 1e-5);
+    case 'date':
+      return !(v instanceof Date);
+    case 'model':
+      return v === null || typeof v !== 'object' || v instanceof Date || ModelJsonWriter.forDocument(v, f.model)!.isNative(v);
+    default:
+      return true;
+  }
+}
