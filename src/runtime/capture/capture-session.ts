@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { CaptureError, describeError } from '../../common/errors';
+import { CaptureError, StoppedError, describeError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { nextFire } from '../../common/cron';
 import { inShardRange, shardHash } from '../../common/shard-hash';
@@ -150,6 +150,7 @@ export class CaptureSession {
     const spawn = (name: string, body: (task: Task) => Promise<void>): void => {
       const task = new Task(name, this.log.child({ task: name }), shared, acks);
       const p = body(task).catch((error: unknown) => {
+        if (this.stoppedCleanly(error)) return task.log.debug({ reason: this.stop.reason }, `task ${name} ended by the stop`);
         task.log.error({ error: describeError(error) }, `task ${name} failed`);
         if (this.firstError === undefined) this.firstError = { task: name, error };
         this.stop.stop(`task ${name} failed`);
@@ -210,6 +211,19 @@ export class CaptureSession {
         spawn(`${prefix}.snapshot${id === undefined ? '' : `.${id}`}`, (task) => runSnapshot(task, b, snapshotState(stored), id));
       }
     }
+  }
+
+  /** Reports a rate-limit wait of the HTTP client as connector status, so a user sees why the capture is slow. */
+  rateLimitWait(host: string, waitMs: number): void {
+    this.status.rateLimited(host, waitMs);
+  }
+
+  /**
+   * A {@link StoppedError} during a graceful stop ends a task without failing it: a wait (back-off,
+   * pacing) was cut short, and the documents since its last checkpoint are captured again next time.
+   */
+  private stoppedCleanly(error: unknown): boolean {
+    return error instanceof StoppedError && this.stop.stopping && !this.stop.hardSignal.aborted;
   }
 
   private async waitAll(): Promise<void> {
