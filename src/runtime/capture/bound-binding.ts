@@ -3,6 +3,7 @@ import type { ResourceDefinition } from '../../build/definition';
 import { isAssociated } from '../../common/capture-items';
 import type { Task } from './task';
 import type { CaptureContext } from './capture-context';
+import type { DocumentCheck } from './document-check';
 
 /** A binding of the open request resolved to its resource and a constructed resource instance. */
 export interface BoundBinding {
@@ -18,6 +19,13 @@ export interface BoundBinding {
   readonly params: unknown;
   /** Binding index of each bound resource name, for associated documents. */
   readonly indexByName: ReadonlyMap<string, number>;
+  /** The document check of each binding, by binding index (see {@link compileDocumentCheck}). */
+  readonly documentChecks?: readonly DocumentCheck[];
+}
+
+/** Checks a document bound for `binding` against that binding's model and collection key. */
+export function checkDocument(b: BoundBinding, binding: number, doc: object): void {
+  b.documentChecks?.[binding]?.(doc);
 }
 
 /** Captures a yielded document, routing associated documents to their binding. */
@@ -28,9 +36,11 @@ export function captureDocument(task: Task, b: BoundBinding, item: object): void
       task.log.debug({ resource: item.resource }, 'dropping associated document for a resource that is not bound');
       return;
     }
+    checkDocument(b, target, item.doc);
     task.captured(target, item.doc);
     return;
   }
+  checkDocument(b, b.index, item);
   task.captured(b.index, item);
 }
 

@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
 import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
+import { compileDocumentCheck, type DocumentCheck } from './document-check';
 import { initialBindingState, subtaskIds, type StoredBindingState } from './binding-state';
 
 /** Tunables of a capture session. */
@@ -37,6 +38,7 @@ export class CaptureSession {
   private firstError: { task: string; error: unknown } | undefined;
   private readonly running = new Map<string, Promise<void>>();
   private readonly status: ConnectorStatus;
+  private readonly documentChecks: readonly DocumentCheck[];
 
   constructor(
     private readonly run: DependencyContainer,
@@ -49,6 +51,7 @@ export class CaptureSession {
   ) {
     this.transactor = new Transactor(out, this.requiresAcks);
     this.status = new ConnectorStatus(log);
+    this.documentChecks = bindings.map((rb) => compileDocumentCheck(rb.resource.name, rb.resource.schema as Record<string, unknown>, rb.spec.collection.key));
   }
 
   /** Whether any bound resource requires explicit acknowledgements. */
@@ -141,6 +144,7 @@ export class CaptureSession {
       config: this.config,
       params: rb.resource.params,
       indexByName,
+      documentChecks: this.documentChecks,
     };
   }
 
