@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { run as airbyteComparison } from './airbyte-comparison';
 import { run as backfillThroughput } from './backfill-throughput';
 import { run as concurrency } from './concurrency';
+import { run as faultTolerance } from './fault-tolerance';
 import { machineLine, printTable, type SummaryRow } from './fixtures/measure';
 
 /** Runs a benchmark script as a child, echoing its output; returns its lines that mention a ratio. */
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   await step('backfill-throughput', async () => void rows.push(...(await backfillThroughput())));
   await step('airbyte-comparison', async () => void rows.push(...(await airbyteComparison())));
   await step('concurrency', async () => void rows.push(...(await concurrency())));
+  await step('fault-tolerance', async () => void rows.push(...(await faultTolerance())));
   await step('http-throughput', async () => {
     for (const l of await runScript('http-throughput.js', [process.env.BENCH_HTTP_SECONDS ?? '1'], {})) others.push(`http-throughput: ${l}`);
   });

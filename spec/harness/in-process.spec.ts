@@ -168,14 +168,15 @@ describe('runConnectorInProcess', () => {
     expect((err as Error).message).to.include('orders.incremental').and.to.include('order 2 is broken');
   });
 
-  it('checks documents against the discovered schema', async () => {
+  it('checks documents against their model before they are written', async () => {
     server = await ordersApi(3);
     const Shop = declareShop({ wrongType: true });
     const err = await runConnectorInProcess(Shop, { config: { base_url: server.url, api_key: 'secret-token' }, bindings: ['orders'], maxCheckpoints: 10 }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
-    expect(err?.message).to.match(/collection acmeCo\/orders \(binding 0\): document is invalid: \/id: must be integer/);
+    // The connector's own check fails first, naming the resource, the document's key and the field.
+    expect(err?.message).to.match(/resource 'orders': document with key \[.+\] has field \/id = .+, but its model declares integer/);
   });
 
   it('names unknown bindings and bad configs', async () => {

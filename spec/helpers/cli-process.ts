@@ -21,7 +21,13 @@ export interface CliResult {
 export function runCli(
   args: string[],
   input: unknown[] = [],
-  options: { keepOpen?: (stdout: string[]) => boolean; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    keepOpen?: (stdout: string[]) => boolean;
+    env?: Record<string, string>;
+    cwd?: string;
+    /** Called after each stdout chunk, with stdin to write more requests (e.g. acknowledgements). */
+    onStdout?: (stdout: string[], stdin: NodeJS.WritableStream) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ESTUARY_BIN, ...args], {
@@ -45,6 +51,7 @@ export function runCli(
       const parts = outBuf.split('\n');
       outBuf = parts.pop()!;
       stdout.push(...parts);
+      options.onStdout?.(stdout, child.stdin);
       maybeClose();
     });
     child.stderr.on('data', (c: Buffer) => {
@@ -67,7 +74,10 @@ export function runCli(
       });
       resolve({ code, stdout, stderr, logs });
     });
-    for (const line of input) child.stdin.write((typeof line === 'string' ? line : JSON.stringify(line)) + '\n');
+    for (const line of input) {
+      if (Buffer.isBuffer(line)) child.stdin.write(Buffer.concat([line, Buffer.from('\n')]));
+      else child.stdin.write((typeof line === 'string' ? line : JSON.stringify(line)) + '\n');
+    }
     maybeClose();
   });
 }

@@ -133,7 +133,7 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     expect(acked).to.deep.equal([1, 2, 3]);
 
     const extra = await serveInProcess(C, [openRequest([{ name: 'a' }], { bindingStateV1: { a: { inc: { cursor: 3 }, last_initialized: '2026-01-01T00:00:00Z' } } }), { acknowledge: { checkpoints: 2 } }], { until: () => false });
-    expect((extra.error as Error).message).to.include('received an acknowledgement of 2 checkpoint(s) but only 0 are pending');
+    expect((extra.error as Error).message).to.include('acknowledge of 2 checkpoints, but only 0 checkpoint(s) await an acknowledgement');
   });
 
   it('splits bindings across shards by a stable hash of the state key', async () => {

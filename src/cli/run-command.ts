@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
-import { describeError } from '../common/errors';
+import { CdkError, describeError } from '../common/errors';
 import { buildConnector } from '../build/connector-builder';
 import { isUserError, serve } from '../runtime/server';
 import { loadConnector } from './load-connector';
@@ -25,12 +25,34 @@ export function sessionFromEnv(env: NodeJS.ProcessEnv): Partial<SessionOptions> 
   return out;
 }
 
+/** A command line that cannot be run as given. */
+export class UsageError extends CdkError {
+  constructor(message: string) {
+    super('USAGE', message, { userError: true });
+  }
+}
+
+/**
+ * Ends the process on a promise rejection or exception nobody handled (a connector's floating
+ * promise, a throwing timer callback): one redacted error line, as Flow reads the last log line as
+ * the failure, then exit 1. Node's default would print a raw, unredacted trace.
+ */
+export function exitOnUnhandled(log: Logger, proc: NodeJS.Process = process): void {
+  const fail = (what: string) => (err: unknown): void => {
+    log.error({ stack: err instanceof Error ? err.stack : undefined }, `${what} in connector code: ${describeError(err)}`);
+    proc.exit(1);
+  };
+  proc.on('unhandledRejection', fail('unhandled promise rejection'));
+  proc.on('uncaughtException', fail('uncaught exception'));
+}
+
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
   const log = createLogger();
+  exitOnUnhandled(log);
   try {
     const target = args[0];
-    if (target === undefined) throw new Error('usage: estuary run <connector.ts|connector.js|folder>');
+    if (target === undefined) throw new UsageError('estuary run needs the connector to run: estuary run <connector.ts|connector.js|folder>');
     const def = buildConnector(loadConnector(target));
     const stops: ((reason: string) => void)[] = [];
     const onSignal = (sig: string): void => {
@@ -53,7 +75,7 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
   const log = createLogger();
   try {
     const target = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--config');
-    if (target === undefined) throw new Error(`usage: estuary ${kind} <connector> [--config file.yaml]`);
+    if (target === undefined) throw new UsageError(`estuary ${kind} needs the connector: estuary ${kind} <connector> [--config file.yaml]`);
     const ci = args.indexOf('--config');
     const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
     const def = buildConnector(loadConnector(target));

@@ -21,16 +21,26 @@ export function clearSecrets(): void {
   registry.pattern = undefined;
 }
 
-/** Replaces each registered secret in `text` (raw or JSON-escaped) by `[redacted]`. */
+/**
+ * Every form in which the HTTP client (or a server echoing what it sent) can spell `value`: raw,
+ * JSON-escaped, `encodeURIComponent`, `URLSearchParams` / form encoding (space as `+`, `*` kept),
+ * `encodeURI` (paths), and percent-encoding with lower-case hex digits, which some servers echo.
+ * Base64 forms (Basic credentials) are registered by whoever builds them, as the whole header value.
+ */
+export function secretForms(value: string): string[] {
+  const component = encodeURIComponent(value);
+  const form = new URLSearchParams([['', value]]).toString().slice(1);
+  const forms = [value, JSON.stringify(value).slice(1, -1), component, form, encodeURI(value)];
+  for (const f of [component, form]) forms.push(f.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+  return forms;
+}
+
+/** Replaces each registered secret in `text` (in any of its {@link secretForms}) by `[redacted]`. */
 export function redactSecrets(text: string): string {
   if (registry.values.size === 0) return text;
   if (registry.pattern === undefined) {
     const forms = new Set<string>();
-    for (const v of registry.values) {
-      forms.add(v);
-      forms.add(JSON.stringify(v).slice(1, -1));
-      forms.add(encodeURIComponent(v));
-    }
+    for (const v of registry.values) for (const f of secretForms(v)) forms.add(f);
     const escaped = [...forms].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     registry.pattern = new RegExp(escaped.join('|'), 'g');
   }

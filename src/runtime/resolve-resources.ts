@@ -93,6 +93,8 @@ export interface ResolvedBinding {
 export function resolveBindings(def: ConnectorDefinition, resources: readonly AvailableResource[], bindings: readonly CaptureBindingSpec[]): ResolvedBinding[] {
   const problems: string[] = [];
   const out: ResolvedBinding[] = [];
+  const byName = new Map<string, number>();
+  const byStateKey = new Map<string, number>();
   for (const [i, b] of bindings.entries()) {
     let rc: ResolvedBinding['resourceConfig'];
     try {
@@ -110,6 +112,21 @@ export function resolveBindings(def: ConnectorDefinition, resources: readonly Av
       problems.push(`binding ${i}: collection '${b.collection.name}' is bound to snapshot resource '${rc.name}' and so must be keyed on /_meta/row_id, but its key is ${JSON.stringify(b.collection.key)}`);
       continue;
     }
+    // Two bindings of one resource would share one state key: each would resume from, and overwrite,
+    // the other's cursors.
+    const sameName = byName.get(rc.name);
+    if (sameName !== undefined) {
+      problems.push(`binding ${i}: resource '${rc.name}' is already bound by binding ${sameName}; bind each resource once`);
+      continue;
+    }
+    byName.set(rc.name, i);
+    const stateKey = (b as { stateKey?: string }).stateKey;
+    const sameKey = stateKey === undefined ? undefined : byStateKey.get(stateKey);
+    if (sameKey !== undefined) {
+      problems.push(`binding ${i}: state key '${stateKey}' is already used by binding ${sameKey}; each binding needs its own state key`);
+      continue;
+    }
+    if (stateKey !== undefined) byStateKey.set(stateKey, i);
     let intervalMs = 0;
     try {
       // A binding that states no interval gets the resource's declared one (Python would use 0 here,

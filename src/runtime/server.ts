@@ -1,10 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
-import { CdkError, ProtocolError, describeError } from '../common/errors';
+import { CdkError, ProtocolError, StoppedError, describeError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
 import { resolveClass } from '../container/run-container';
 import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
+import { checkOpenState } from './capture/state-check';
 import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
 import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from '../protocol';
@@ -105,7 +106,10 @@ async function open(
   let rawConfig = req.capture.config;
   let config = loadModel(def.configClass, rawConfig);
   const abort = new AbortController();
-  let run = await createRunContext(def, config, log, abort.signal, options.http);
+  // A graceful stop ends the HTTP client's waits (back-off, pacing) at once; requests in flight finish.
+  const stopping = new AbortController();
+  const http: RunHttpOptions = { ...options.http, stopSignal: stopping.signal };
+  let run = await createRunContext(def, config, log, abort.signal, http);
   if (def.hooks.migrateConfig !== undefined) {
     const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
     const migrated = (await connector[def.hooks.migrateConfig]!(config)) as { message: string; config: Record<string, unknown> } | undefined;
@@ -116,7 +120,7 @@ async function open(
       const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
       log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
       await run.http.close();
-      run = await createRunContext(def, config, log, abort.signal, options.http);
+      run = await createRunContext(def, config, log, abort.signal, http);
     }
   }
   if (run.tokenSource?.prepare !== undefined) {
@@ -127,9 +131,12 @@ async function open(
   }
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
+  checkOpenState(req.state, bindings);
   run.http.warmUp();
   const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
+  void session.stop.wait().then(() => stopping.abort(new StoppedError(`stopping: ${session.stop.reason ?? 'requested'}`)));
+  run.http.onRateLimitWait = (wait) => session.rateLimitWait(wait.host, wait.waitMs);
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });
 
@@ -149,15 +156,29 @@ async function open(
     }
   })().catch((err: unknown) => {
     readerError = err;
-    session.stop.stop(describeError(err));
+    failOnReaderError(session, err);
   });
+  let sessionError: unknown;
   try {
     await session.execute();
+  } catch (err) {
+    sessionError = err;
   } finally {
     await run.http.close();
   }
-  await out.flush();
+  // A broken request stream is the cause; the tasks it failed only report its consequence.
   if (readerError !== undefined) throw readerError;
+  if (sessionError !== undefined) throw sessionError;
+  await out.flush();
+}
+
+/**
+ * A malformed request during a capture is fatal at once: checkpoints waiting for an acknowledgement
+ * would otherwise wait forever, so they fail, and in-flight work is aborted.
+ */
+function failOnReaderError(session: CaptureSession, err: unknown): void {
+  session.transactor.failAll(err);
+  session.stop.abort(describeError(err));
 }
 
 /** Parses and validates one request line; names the line and what is wrong with it. */

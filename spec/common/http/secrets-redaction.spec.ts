@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { HttpClient, TokenSource, type HttpError } from '../../../src/common/http';
+import { registerSecret } from '../../../src/common/secrets';
 import { FAST_RETRY, memoryLogger, sendJson, startServer, type TestServer } from './test-server';
 
 describe('HttpClient secret redaction', () => {
@@ -70,5 +71,30 @@ describe('HttpClient secret redaction', () => {
     expect(message).to.include('token=[redacted]').and.include('q=1');
     expect(mem.lines).to.have.length(1);
     assertClean([message, ...mem.lines]);
+  });
+
+  it('redacts a secret in every encoding the client produces: form and query (space as +), path, JSON', async () => {
+    const secret = 'sp ace+plus/slash*star~é"q';
+    registerSecret(secret);
+    // The server echoes what it received (raw body, raw URL) and the JSON-escaped form of both.
+    const s = await startServer((req, res, body) => sendJson(res, 400, { body, url: req.url, raw: `${body} ${req.url ?? ''}` }));
+    servers.push(s);
+    const mem = memoryLogger();
+    http = new HttpClient({ log: mem.log, retry: FAST_RETRY });
+    const texts: string[] = [];
+    for (const send of [
+      () => http!.request(`${s.url}/token`, { method: 'POST', form: { client_secret: secret } }),
+      () => http!.request(`${s.url}/q`, { query: { key: secret } }),
+      () => http!.request(`${s.url}/p/${encodeURIComponent(secret)}`),
+      () => http!.request(`${s.url}/j`, { method: 'POST', json: { secret } }),
+    ]) {
+      const err = (await send().then(() => undefined, (e: unknown) => e as HttpError))!;
+      expect(err.status).to.equal(400);
+      texts.push(err.message, String((err as { body?: unknown }).body ?? ''));
+    }
+    texts.push(...mem.lines);
+    const forms = [secret, encodeURIComponent(secret), new URLSearchParams([['k', secret]]).toString().slice(2), encodeURI(secret), JSON.stringify(secret).slice(1, -1)];
+    for (const text of texts) for (const form of forms) expect(text, `"${form}" leaked`).to.not.include(form);
+    expect(texts.join(' ')).to.include('[redacted]');
   });
 });

@@ -11,6 +11,7 @@ import {
   type HttpClientOptions,
   type LinesRequestOptions,
   type LinesResponse,
+  type RateLimitWait,
   type RequestOptions,
   type StreamResponse,
   type TimeoutOptions,
@@ -72,6 +73,12 @@ export class HttpClient {
   private readonly poolOptions: Pool.Options;
   private readonly maxRedirects: number;
   private readonly controller = new AbortController();
+  /** The graceful stop (see {@link HttpClientOptions.stopSignal}). */
+  private readonly stopSignal: AbortSignal | undefined;
+  /** Aborts waits: the client closing, or the graceful stop. */
+  private readonly waitSignal: AbortSignal;
+  /** Told of each rate-limit wait; the runtime sets it to report waits as connector status. */
+  onRateLimitWait: ((wait: RateLimitWait) => void) | undefined;
   private readonly baseUrl: string | undefined;
   private readonly userAgent: string;
 
@@ -96,6 +103,10 @@ export class HttpClient {
     this.maxRedirects = options.maxRedirects ?? 10;
     // Waits listen on this signal; many concurrent waits would trip the default cap of 10 listeners.
     setMaxListeners(0, this.controller.signal);
+    this.stopSignal = options.stopSignal;
+    this.waitSignal = this.stopSignal === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, this.stopSignal]);
+    setMaxListeners(0, this.waitSignal);
+    this.onRateLimitWait = options.onRateLimitWait;
     const outer = options.signal;
     if (outer !== undefined) {
       if (outer.aborted) void this.close();
@@ -201,7 +212,7 @@ export class HttpClient {
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) yield chunk;
     } catch (err) {
-      throw this.failure(err, method, url, attempts, requestSignal);
+      throw this.failure(err, { method, target: url, attempts, requestSignal });
     } finally {
       if (!body.readableEnded) discard(body);
       release();
@@ -228,191 +239,278 @@ export class HttpClient {
   }
 
   /** Maps an error thrown by undici, a wait or the token source to what callers see. */
-  private failure(err: unknown, method: string, url: string | URL, attempts: number, requestSignal?: AbortSignal): Error {
+  private failure(err: unknown, ex: Pick<Exchange, 'method' | 'target' | 'attempts' | 'requestSignal'>): Error {
     if (this.controller.signal.aborted) return new StoppedError();
-    if (requestSignal?.aborted) return new HttpAbortedError(method, url, requestSignal.reason);
+    if (ex.requestSignal?.aborted) return new HttpAbortedError(ex.method, ex.target, ex.requestSignal.reason);
     if (err instanceof CdkError) return err;
-    return new HttpTransportError(classifyTransportError(err) ?? 'other', method, url, attempts, err);
+    // A graceful stop ends waits, not requests: only an abort it caused becomes a StoppedError.
+    if (this.stopSignal?.aborted === true && (err === this.stopSignal.reason || (err as Error | undefined)?.name === 'AbortError')) {
+      return new StoppedError();
+    }
+    return new HttpTransportError(classifyTransportError(err) ?? 'other', ex.method, ex.target, ex.attempts, err);
   }
 
   /**
    * The retry loop shared by every method: sends until a success (< 400) can be handed to
    * `consume`, or a failure is final. `consume` errors that are transient transport failures
-   * (a body cut short) are retried like connection errors.
+   * (a body cut short) are retried like connection errors. Each step is a method below.
    */
   private async execute<T>(url: string | URL, options: RequestOptions, consume: (open: Open) => Promise<T>): Promise<T> {
-    let target = buildUrl(url, options.query, this.baseUrl);
-    registerQuerySecrets(target);
-    let method = (options.method ?? 'GET').toUpperCase();
-    const retry = options.retry === undefined ? this.retry : { ...this.retry, ...options.retry };
-    const requestSignal = options.signal;
-    const signal = requestSignal === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, requestSignal]);
-    if (requestSignal !== undefined) setMaxListeners(0, signal);
-    let limiter = this.limiterFor(target.host, target.hostname);
-    const encoded = encodeBody(options);
-    let body = encoded.body;
-    const baseHeaders: Record<string, string> = { 'user-agent': this.userAgent };
-    if (encoded.contentType !== undefined) baseHeaders['content-type'] = encoded.contentType;
-    Object.assign(baseHeaders, options.headers);
-    // Left undefined unless overridden, so the pool's own defaults apply.
-    const headersTimeout = options.timeouts?.headersMs;
-    const bodyTimeout = options.timeouts?.bodyIdleMs;
-    let origin = target.origin;
-    let path = `${target.pathname}${target.search}`;
-    let withToken = options.withoutToken !== true;
-
-    let attempts = 0;
-    let failures = 0;
-    let redirects = 0;
-    let rateLimited = 0;
-    let rateLimitedSince: number | undefined;
-    let authRetried = false;
-
-    /** Waits before the next attempt after a transient failure, or throws when the budget is spent. */
-    const retryOrThrow = async (err: unknown): Promise<void> => {
-      const kind = signal.aborted ? undefined : classifyTransportError(err);
-      if (kind === undefined || failures >= retry.maxRetries) throw this.failure(err, method, target, attempts, requestSignal);
-      failures++;
-      const wait = backoffMs(failures, retry.baseDelayMs, retry.maxDelayMs);
-      this.log.warn(
-        { method, url: redactUrl(target), attempt: attempts, failure: kind, error: redactSecrets((err as Error).message), retryInMs: wait },
-        'request failed (will retry)',
-      );
-      await this.wait(wait, signal, method, target, attempts, requestSignal);
-    };
-
+    const ex = this.prepare(url, options);
     for (;;) {
-      if (signal.aborted) throw this.failure(signal.reason, method, target, attempts, requestSignal);
-      const slot = limiter.acquireSlot(signal);
-      if (slot !== undefined) await slot.catch((err: unknown) => Promise.reject(this.failure(err, method, target, attempts, requestSignal)));
-      let released = false;
-      const release = (): void => {
-        if (!released) {
-          released = true;
-          limiter.releaseSlot();
-        }
-      };
-
-      let res: Dispatcher.ResponseData;
-      let auth: Authorization | undefined;
+      if (ex.waitSignal.aborted) throw this.failure(ex.waitSignal.reason, ex);
+      let sent: Sent;
       try {
-        const pace = limiter.reserve(Date.now());
-        if (pace > 0) await sleep(pace, signal);
-        let headers = baseHeaders;
-        if (withToken && this.tokenSource !== undefined) {
-          auth = await this.tokenSource.authorization(this);
-          headers = { ...baseHeaders, [auth.header]: auth.value };
-        }
-        attempts++;
-        res =
-          this.dispatcher !== undefined
-            ? await this.dispatcher.request({ origin, path, method: method as Dispatcher.HttpMethod, headers, body, signal: requestSignal, headersTimeout, bodyTimeout })
-            : await this.poolFor(origin).request({ path, method: method as Dispatcher.HttpMethod, headers, body, signal: requestSignal, headersTimeout, bodyTimeout });
+        sent = await this.send(ex);
       } catch (err) {
-        release();
-        await retryOrThrow(err);
+        await this.retryOrThrow(ex, err);
         continue;
       }
-
+      const { res, release, auth } = sent;
       const status = res.statusCode;
-      const location = status >= 300 && status < 400 && status !== 304 ? headerValue(res.headers.location) : undefined;
-      if (location !== undefined && redirects < this.maxRedirects) {
-        redirects++;
-        limiter.recordSuccess();
-        // Reading a small redirect body keeps the connection reusable; a large one is cut off.
-        await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-        release();
-        const next = new URL(location, target);
-        // Credentials stay with the origin they were issued for (a redirect to a signed storage URL
-        // must not carry the API token).
-        if (next.origin !== origin) {
-          withToken = false;
-          delete baseHeaders.authorization;
-          delete baseHeaders.Authorization;
-        }
-        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-          method = method === 'HEAD' ? 'HEAD' : 'GET';
-          body = undefined;
-          delete baseHeaders['content-type'];
-        }
-        target = next;
-        origin = next.origin;
-        path = `${next.pathname}${next.search}`;
-        limiter = this.limiterFor(next.host, next.hostname);
-        continue;
-      }
+      if (await this.followRedirect(ex, res, release)) continue;
       if (status < 400) {
-        limiter.recordSuccess();
+        ex.limiter.recordSuccess();
         try {
-          return await consume({ res, release, attempts, url: target });
+          return await consume({ res, release, attempts: ex.attempts, url: ex.target });
         } catch (err) {
           release();
-          await retryOrThrow(err);
+          await this.retryOrThrow(ex, err);
           continue;
         }
       }
-
-      let errorBody: Buffer;
-      try {
-        errorBody = await readPrefix(res.body, ERROR_BODY_LIMIT);
-      } catch (err) {
-        release();
-        await retryOrThrow(err);
-        continue;
-      }
-      release();
-      const contentType = headerValue(res.headers['content-type']);
-
+      const errorBody = await this.readErrorBody(ex, res, release);
+      if (errorBody === undefined) continue;
       if (status === 429) {
-        const now = Date.now();
-        const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
-        limiter.recordRateLimited(now, retryAfter);
-        rateLimited++;
-        rateLimitedSince ??= now;
-        const wait = retryAfter ?? backoffMs(rateLimited, retry.rateLimitBaseDelayMs, retry.maxDelayMs);
-        if (now - rateLimitedSince + wait > retry.maxRateLimitWaitMs) {
-          throw new HttpError({
-            status, method, url: target, contentType, body: errorBody, attempts,
-            reason: `still rate limited after waiting ${Math.round((now - rateLimitedSince) / 1000)} s (next wait ${Math.round(wait / 1000)} s exceeds the ${Math.round(retry.maxRateLimitWaitMs / 1000)} s budget)`,
-          });
-        }
-        await this.wait(wait, signal, method, target, attempts, requestSignal);
+        await this.waitOutRateLimit(ex, res, errorBody);
         continue;
       }
-      limiter.recordSuccess();
-
-      if (status === 401 && auth !== undefined && !authRetried && this.tokenSource?.invalidate?.(auth) === true) {
-        authRetried = true;
-        this.log.debug({ method, url: redactUrl(target) }, 'credentials rejected (401); refreshing them and retrying once');
-        continue;
-      }
-
+      ex.limiter.recordSuccess();
+      if (this.refreshesCredentials(ex, status, auth)) continue;
       if (status >= 500) {
-        const retryable = options.shouldRetry === undefined || options.shouldRetry(status, res.headers, errorBody, attempts);
-        if (retryable && failures < retry.maxRetries) {
-          failures++;
-          const wait = backoffMs(failures, retry.baseDelayMs, retry.maxDelayMs);
-          this.log.warn(
-            { method, url: redactUrl(target), attempt: attempts, status, contentType, body: bodyExcerpt(errorBody, 500), retryInMs: wait },
-            'server error (will retry)',
-          );
-          await this.wait(wait, signal, method, target, attempts, requestSignal);
-          continue;
-        }
-        throw new HttpError({
-          status, method, url: target, contentType, body: errorBody, attempts,
-          reason: retryable ? 'server error persisted' : undefined,
-        });
+        await this.retryServerError(ex, res, errorBody, options);
+        continue;
       }
-      throw new HttpError({ status, method, url: target, contentType, body: errorBody, attempts });
+      throw new HttpError({ status, method: ex.method, url: ex.target, contentType: headerValue(res.headers['content-type']), body: errorBody, attempts: ex.attempts });
     }
   }
 
-  private async wait(ms: number, signal: AbortSignal, method: string, url: URL, attempts: number, requestSignal: AbortSignal | undefined): Promise<void> {
+  /** Builds the per-request state: target, headers, body encoded once, signals, limiter. */
+  private prepare(url: string | URL, options: RequestOptions): Exchange {
+    const target = buildUrl(url, options.query, this.baseUrl);
+    registerQuerySecrets(target);
+    const requestSignal = options.signal;
+    const waitSignal = requestSignal === undefined ? this.waitSignal : AbortSignal.any([this.waitSignal, requestSignal]);
+    if (requestSignal !== undefined) setMaxListeners(0, waitSignal);
+    const encoded = encodeBody(options);
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    if (encoded.contentType !== undefined) headers['content-type'] = encoded.contentType;
+    Object.assign(headers, options.headers);
+    return {
+      target,
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: (options.method ?? 'GET').toUpperCase(),
+      body: encoded.body,
+      headers,
+      withToken: options.withoutToken !== true,
+      retry: options.retry === undefined ? this.retry : { ...this.retry, ...options.retry },
+      requestSignal,
+      waitSignal,
+      limiter: this.limiterFor(target.host, target.hostname),
+      // Left undefined unless overridden, so the pool's own defaults apply.
+      headersTimeout: options.timeouts?.headersMs,
+      bodyTimeout: options.timeouts?.bodyIdleMs,
+      attempts: 0,
+      failures: 0,
+      redirects: 0,
+      rateLimited: 0,
+      rateLimitedSince: undefined,
+      sentAt: 0,
+      authRetried: false,
+    };
+  }
+
+  /** Takes a concurrency slot, waits for the host's pacing, authorizes and sends one attempt. */
+  private async send(ex: Exchange): Promise<Sent> {
+    const slot = ex.limiter.acquireSlot(ex.waitSignal);
+    if (slot !== undefined) await slot.catch((err: unknown) => Promise.reject(this.failure(err, ex)));
+    let released = false;
+    const limiter = ex.limiter;
+    const release = (): void => {
+      if (!released) {
+        released = true;
+        limiter.releaseSlot();
+      }
+    };
     try {
-      await sleep(ms, signal);
+      const pace = limiter.reserve(Date.now());
+      if (pace > 0) {
+        this.onRateLimitWait?.({ host: limiter.host, waitMs: pace, reason: 'pacing' });
+        await this.wait(pace, ex);
+      }
+      let headers = ex.headers;
+      let auth: Authorization | undefined;
+      if (ex.withToken && this.tokenSource !== undefined) {
+        auth = await this.tokenSource.authorization(this);
+        headers = { ...ex.headers, [auth.header]: auth.value };
+      }
+      ex.attempts++;
+      ex.sentAt = Date.now();
+      const { origin, path, body, requestSignal: signal, headersTimeout, bodyTimeout } = ex;
+      const method = ex.method as Dispatcher.HttpMethod;
+      const res =
+        this.dispatcher !== undefined
+          ? await this.dispatcher.request({ origin, path, method, headers, body, signal, headersTimeout, bodyTimeout })
+          : await this.poolFor(origin).request({ path, method, headers, body, signal, headersTimeout, bodyTimeout });
+      return { res, release, auth };
     } catch (err) {
-      throw this.failure(err, method, url, attempts, requestSignal);
+      release();
+      throw err;
+    }
+  }
+
+  /** Follows a redirect (true) unless the response is none or the redirect budget is spent. */
+  private async followRedirect(ex: Exchange, res: Dispatcher.ResponseData, release: () => void): Promise<boolean> {
+    const status = res.statusCode;
+    const location = status >= 300 && status < 400 && status !== 304 ? headerValue(res.headers.location) : undefined;
+    if (location === undefined || ex.redirects >= this.maxRedirects) return false;
+    ex.redirects++;
+    ex.limiter.recordSuccess();
+    // Reading a small redirect body keeps the connection reusable; a large one is cut off.
+    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    release();
+    const next = new URL(location, ex.target);
+    // Credentials stay with the origin they were issued for (a redirect to a signed storage URL
+    // must not carry the API token).
+    if (next.origin !== ex.origin) {
+      ex.withToken = false;
+      delete ex.headers.authorization;
+      delete ex.headers.Authorization;
+    }
+    if (status === 303 || ((status === 301 || status === 302) && ex.method === 'POST')) {
+      ex.method = ex.method === 'HEAD' ? 'HEAD' : 'GET';
+      ex.body = undefined;
+      delete ex.headers['content-type'];
+    }
+    ex.target = next;
+    ex.origin = next.origin;
+    ex.path = `${next.pathname}${next.search}`;
+    ex.limiter = this.limiterFor(next.host, next.hostname);
+    return true;
+  }
+
+  /** Reads the start of an error body; `undefined` when reading failed and a retry is due. */
+  private async readErrorBody(ex: Exchange, res: Dispatcher.ResponseData, release: () => void): Promise<Buffer | undefined> {
+    let body: Buffer;
+    try {
+      body = await readPrefix(res.body, ERROR_BODY_LIMIT);
+    } catch (err) {
+      release();
+      await this.retryOrThrow(ex, err);
+      return undefined;
+    }
+    release();
+    return body;
+  }
+
+  /**
+   * Waits out a 429: `Retry-After` when given, else a back-off that grows with this request's
+   * consecutive 429s; throws once the request's rate-limit wait budget would be exceeded.
+   */
+  private async waitOutRateLimit(ex: Exchange, res: Dispatcher.ResponseData, errorBody: Buffer): Promise<void> {
+    const now = Date.now();
+    const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
+    ex.limiter.recordRateLimited(now, retryAfter, ex.sentAt);
+    ex.rateLimited++;
+    ex.rateLimitedSince ??= now;
+    const retry = ex.retry;
+    const wait = retryAfter ?? backoffMs(ex.rateLimited, retry.rateLimitBaseDelayMs, retry.maxDelayMs);
+    if (now - ex.rateLimitedSince + wait > retry.maxRateLimitWaitMs) {
+      throw new HttpError({
+        status: 429, method: ex.method, url: ex.target, contentType: headerValue(res.headers['content-type']), body: errorBody, attempts: ex.attempts,
+        reason: `still rate limited after waiting ${Math.round((now - ex.rateLimitedSince) / 1000)} s (next wait ${Math.round(wait / 1000)} s exceeds the ${Math.round(retry.maxRateLimitWaitMs / 1000)} s budget)`,
+      });
+    }
+    this.onRateLimitWait?.({ host: ex.limiter.host, waitMs: wait, reason: retryAfter === undefined ? 'backoff' : 'retry-after' });
+    await this.wait(wait, ex);
+  }
+
+  /** True when a 401 should be retried once with refreshed credentials. */
+  private refreshesCredentials(ex: Exchange, status: number, auth: Authorization | undefined): boolean {
+    if (status !== 401 || auth === undefined || ex.authRetried || this.tokenSource?.invalidate?.(auth) !== true) return false;
+    ex.authRetried = true;
+    this.log.debug({ method: ex.method, url: redactUrl(ex.target) }, 'credentials rejected (401); refreshing them and retrying once');
+    return true;
+  }
+
+  /** Waits before retrying a 5xx, or throws when `shouldRetry` refuses or the retry budget is spent. */
+  private async retryServerError(ex: Exchange, res: Dispatcher.ResponseData, errorBody: Buffer, options: RequestOptions): Promise<void> {
+    const status = res.statusCode;
+    const contentType = headerValue(res.headers['content-type']);
+    const retryable = options.shouldRetry === undefined || options.shouldRetry(status, res.headers, errorBody, ex.attempts);
+    if (!retryable || ex.failures >= ex.retry.maxRetries) {
+      throw new HttpError({
+        status, method: ex.method, url: ex.target, contentType, body: errorBody, attempts: ex.attempts,
+        reason: retryable ? 'server error persisted' : undefined,
+      });
+    }
+    ex.failures++;
+    const wait = backoffMs(ex.failures, ex.retry.baseDelayMs, ex.retry.maxDelayMs);
+    this.log.warn(
+      { method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, status, contentType, body: bodyExcerpt(errorBody, 500), retryInMs: wait },
+      'server error (will retry)',
+    );
+    await this.wait(wait, ex);
+  }
+
+  /** Waits before the next attempt after a transient transport failure, or throws when the budget is spent. */
+  private async retryOrThrow(ex: Exchange, err: unknown): Promise<void> {
+    const kind = ex.waitSignal.aborted ? undefined : classifyTransportError(err);
+    if (kind === undefined || ex.failures >= ex.retry.maxRetries) throw this.failure(err, ex);
+    ex.failures++;
+    const wait = backoffMs(ex.failures, ex.retry.baseDelayMs, ex.retry.maxDelayMs);
+    this.log.warn(
+      { method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, failure: kind, error: redactSecrets((err as Error).message), retryInMs: wait },
+      'request failed (will retry)',
+    );
+    await this.wait(wait, ex);
+  }
+
+  /** Sleeps `ms`, ending at once (as the request's failure) when the client stops or closes. */
+  private async wait(ms: number, ex: Exchange): Promise<void> {
+    try {
+      await sleep(ms, ex.waitSignal);
+    } catch (err) {
+      throw this.failure(err, ex);
     }
   }
 }
+
+/** The mutable state of one request across its attempts, redirects and waits. */
+interface Exchange {
+  target: URL;
+  origin: string;
+  path: string;
+  method: string;
+  body: string | Uint8Array | undefined;
+  headers: Record<string, string>;
+  withToken: boolean;
+  readonly retry: RetryOptions;
+  readonly requestSignal: AbortSignal | undefined;
+  /** Ends waits: the client closing or stopping, or the request's own signal. */
+  readonly waitSignal: AbortSignal;
+  limiter: HostLimiter;
+  readonly headersTimeout: number | undefined;
+  readonly bodyTimeout: number | undefined;
+  attempts: number;
+  failures: number;
+  redirects: number;
+  rateLimited: number;
+  rateLimitedSince: number | undefined;
+  /** When the last attempt was sent, to tell the limiter which rate a 429 answers. */
+  sentAt: number;
+  authRetried: boolean;
+}
+
+type Sent = { res: Dispatcher.ResponseData; release: () => void; auth: Authorization | undefined };

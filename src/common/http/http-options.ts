@@ -20,6 +20,14 @@ export interface TimeoutOptions {
 /** Defaults: connect 15 s, response headers 120 s, body idle 120 s. */
 export const DEFAULT_TIMEOUTS: Readonly<TimeoutOptions> = Object.freeze({ connectMs: 15_000, headersMs: 120_000, bodyIdleMs: 120_000 });
 
+/** A wait caused by a rate limit, as reported to {@link HttpClientOptions.onRateLimitWait}. */
+export interface RateLimitWait {
+  host: string;
+  waitMs: number;
+  /** `retry-after`: the server said how long; `backoff`: a 429 without it; `pacing`: the host's learnt spacing. */
+  reason: 'retry-after' | 'backoff' | 'pacing';
+}
+
 /** Options of an {@link HttpClient}. Every field is optional. */
 export interface HttpClientOptions {
   /**
@@ -33,6 +41,13 @@ export interface HttpClientOptions {
   tokenSource?: TokenSource;
   /** Aborting it aborts every in-flight request and wait, like {@link HttpClient.close}. */
   signal?: AbortSignal;
+  /**
+   * A graceful stop: aborting it ends every wait (pacing, back-off, rate-limit wait, concurrency
+   * slot) at once with a {@link StoppedError}, while requests already sent are left to finish.
+   */
+  stopSignal?: AbortSignal;
+  /** Told of each wait for a rate limit (429 back-off or host pacing), e.g. to report why a capture is slow. */
+  onRateLimitWait?: (wait: RateLimitWait) => void;
   /** Resolves relative request URLs. */
   baseUrl?: string;
   retry?: Partial<RetryOptions>;

@@ -20,22 +20,37 @@ export interface AdaptiveOptions {
   minDelayMs: number;
   /** The spacing never grows past this. */
   maxDelayMs: number;
-  /** Fraction by which each success shrinks the spacing (the multiplicative decrease). */
+  /** Fraction by which each success shrinks the spacing (the recovery). */
   gain: number;
   /** Share of rate-limited responses above which one warning is logged. */
   warnRatio: number;
+  /**
+   * Longest time a `Retry-After` pauses the whole host. The request that received it waits the full
+   * time; other requests only hold back this long, so one long `Retry-After` does not stall a host.
+   */
+  maxHostPauseMs: number;
+  /**
+   * Longest a request waits in the pacing queue. Queued starts are spread over at most this horizon,
+   * so the queue's total wait stays bounded however many requests are waiting.
+   */
+  maxQueueWaitMs: number;
 }
 
 /**
- * Defaults: no spacing until the first 429; each 429 doubles the spacing (at least 10 ms, at most
- * 60 s); each success shrinks it by 2 %, so it takes ~35 successes to halve — one 429 in ~35
- * requests (≈3 %) at equilibrium. One warning when over 5 % of a host's responses are 429s.
+ * Defaults: no spacing until the first 429. A 429 doubles the spacing (at least 10 ms, at most
+ * 10 s) — but only a 429 of a request sent at the current spacing: a burst of 429s answering
+ * requests sent before the last increase counts once (one decrease per congestion signal, as in
+ * TCP's AIMD). Each success shrinks the spacing by 15 %, so ~4 successes halve it and it converges
+ * unless more than ~19 % of the host's responses are 429s. `Retry-After` pauses the host for at most
+ * 1 s; the pacing queue holds requests for at most 10 s. One warning over 5 % of 429s.
  */
 export const DEFAULT_ADAPTIVE: Readonly<AdaptiveOptions> = Object.freeze({
   minDelayMs: 10,
-  maxDelayMs: 60_000,
-  gain: 0.02,
+  maxDelayMs: 10_000,
+  gain: 0.15,
   warnRatio: 0.05,
+  maxHostPauseMs: 1000,
+  maxQueueWaitMs: 10_000,
 });
 
 /** Start times of the last `limit` requests; a new start must be `windowMs` after the oldest. */
@@ -90,7 +105,7 @@ class Semaphore {
 }
 
 /**
- * Pacing state of one host: the adaptive spacing learnt from 429s, a host-wide pause set by
+ * Pacing state of one host: the adaptive spacing learnt from 429s, a short host-wide pause set by
  * `Retry-After`, and the optional fixed budget. One instance per host is shared by all requests.
  */
 export class HostLimiter {
@@ -98,6 +113,8 @@ export class HostLimiter {
   delayMs = 0;
   private nextStartAt = 0;
   private pausedUntil = 0;
+  /** When the spacing last grew; 429s of requests sent before then were answered at the old rate. */
+  private raisedAt = -Infinity;
   private readonly windows: WindowBudget[] = [];
   private readonly semaphore: Semaphore | undefined;
   private total = 0;
@@ -129,7 +146,9 @@ export class HostLimiter {
     if (this.delayMs === 0 && this.windows.length === 0 && this.pausedUntil <= now) return 0;
     let slot = Math.max(now, this.pausedUntil);
     if (this.delayMs > 0) {
-      slot = Math.max(slot, this.nextStartAt);
+      // Bounded queue: once the horizon is reached, further requests share its last slot rather
+      // than stacking ever later (their spacing is restored by the 429s they may cause).
+      slot = Math.min(Math.max(slot, this.nextStartAt), Math.max(slot, now + this.options.maxQueueWaitMs));
       this.nextStartAt = slot + this.delayMs;
     }
     for (const w of this.windows) slot = w.reserve(slot);
@@ -143,18 +162,26 @@ export class HostLimiter {
     this.delayMs *= 1 - this.options.gain;
     if (this.delayMs < this.options.minDelayMs / 4) {
       this.delayMs = 0;
+      this.nextStartAt = 0;
       // A later episode of 429s deserves its own warning.
       this.total = this.limited = 0;
       this.warned = false;
     }
   }
 
-  /** Records a 429; `retryAfterMs` pauses every request to the host, not just the one that got it. */
-  recordRateLimited(now: number, retryAfterMs: number | undefined): void {
+  /**
+   * Records a 429 of a request sent at `sentAt`. The spacing doubles unless the request was sent
+   * before the last increase; `retryAfterMs` holds back the host for at most `maxHostPauseMs` (the
+   * request itself waits it in full).
+   */
+  recordRateLimited(now: number, retryAfterMs: number | undefined, sentAt: number = now): void {
     this.total++;
     this.limited++;
-    this.delayMs = Math.min(this.options.maxDelayMs, Math.max(this.delayMs * 2, this.options.minDelayMs));
-    if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    if (sentAt >= this.raisedAt) {
+      this.delayMs = Math.min(this.options.maxDelayMs, Math.max(this.delayMs * 2, this.options.minDelayMs));
+      this.raisedAt = now;
+    }
+    if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.options.maxHostPauseMs));
     const elevated =
       this.delayMs >= this.options.maxDelayMs || (this.limited >= 3 && this.limited / this.total > this.options.warnRatio);
     if (elevated && !this.warned) {

@@ -6,6 +6,7 @@ import type { Class } from '../../common/metadata';
 import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
 import type { CaptureContext } from './capture-context';
+import type { DocumentCheck } from './document-check';
 
 /** A binding of the open request resolved to its resource and a constructed resource instance. */
 export interface BoundBinding {
@@ -23,6 +24,13 @@ export interface BoundBinding {
   readonly indexByName: ReadonlyMap<string, number>;
   /** The declared document model of each binding, by index (documents are written as Pydantic writes it). */
   readonly documents: readonly (Class | undefined)[];
+  /** The document check of each binding, by binding index (see {@link compileDocumentCheck}). */
+  readonly documentChecks?: readonly DocumentCheck[];
+}
+
+/** Checks a document bound for `binding` against that binding's model and collection key. */
+export function checkDocument(b: BoundBinding, binding: number, doc: object): void {
+  b.documentChecks?.[binding]?.(doc);
 }
 
 /** Captures a yielded document, routing associated documents to their binding. */
@@ -33,9 +41,11 @@ export function captureDocument(task: Task, b: BoundBinding, item: object): void
       task.log.debug({ resource: item.resource }, 'dropping associated document for a resource that is not bound');
       return;
     }
+    checkDocument(b, target, item.doc);
     task.captured(target, item.doc, ModelJsonWriter.forDocument(item.doc, b.documents[target]));
     return;
   }
+  checkDocument(b, b.index, item);
   task.captured(b.index, item, ModelJsonWriter.forDocument(item, b.documents[b.index]));
 }
 

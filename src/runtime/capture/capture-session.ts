@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { CaptureError, describeError } from '../../common/errors';
+import { CaptureError, StoppedError, describeError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { nextFire } from '../../common/cron';
 import { inShardRange, shardHash } from '../../common/shard-hash';
@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
 import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
+import { compileDocumentCheck, type DocumentCheck } from './document-check';
 import { initialBindingState, orderedBindingState, subtaskIds, type StoredBindingState } from './binding-state';
 
 /** The name of the capture's root task, the parent of every binding task. */
@@ -40,6 +41,7 @@ export class CaptureSession {
   private firstError: { task: string; error: unknown } | undefined;
   private readonly running = new Map<string, Promise<void>>();
   private readonly status: ConnectorStatus;
+  private readonly documentChecks: readonly DocumentCheck[];
 
   constructor(
     private readonly run: DependencyContainer,
@@ -52,6 +54,7 @@ export class CaptureSession {
   ) {
     this.transactor = new Transactor(out, this.requiresAcks);
     this.status = new ConnectorStatus(log);
+    this.documentChecks = bindings.map((rb) => compileDocumentCheck(rb.resource.name, rb.resource.schema as Record<string, unknown>, rb.spec.collection.key));
   }
 
   /** Whether any bound resource requires explicit acknowledgements. */
@@ -147,6 +150,7 @@ export class CaptureSession {
       params: rb.resource.params,
       indexByName,
       documents: this.bindings.map((x) => x.resource.def.document),
+      documentChecks: this.documentChecks,
     };
   }
 
@@ -158,6 +162,7 @@ export class CaptureSession {
       const name = `${ROOT_TASK}.${suffix}`;
       const task = new Task(name, this.log.child({ task: name }), shared, acks);
       const p = body(task).catch((error: unknown) => {
+        if (this.stoppedCleanly(error)) return task.log.debug({ reason: this.stop.reason }, `task ${name} ended by the stop`);
         task.log.error({ error: describeError(error) }, `task ${name} failed`);
         if (this.firstError === undefined) this.firstError = { task: name, error };
         this.stop.stop(`task ${name} failed`);
@@ -218,6 +223,19 @@ export class CaptureSession {
         spawn(`${prefix}.snapshot${id === undefined ? '' : `.${id}`}`, (task) => runSnapshot(task, b, snapshotState(stored), id));
       }
     }
+  }
+
+  /** Reports a rate-limit wait of the HTTP client as connector status, so a user sees why the capture is slow. */
+  rateLimitWait(host: string, waitMs: number): void {
+    this.status.rateLimited(host, waitMs);
+  }
+
+  /**
+   * A {@link StoppedError} during a graceful stop ends a task without failing it: a wait (back-off,
+   * pacing) was cut short, and the documents since its last checkpoint are captured again next time.
+   */
+  private stoppedCleanly(error: unknown): boolean {
+    return error instanceof StoppedError && this.stop.stopping && !this.stop.hardSignal.aborted;
   }
 
   private async waitAll(): Promise<void> {

@@ -1,6 +1,6 @@
 import { CaptureError } from '../../common/errors';
 import { formatDateTime, parseDateTime } from '../../common/time';
-import { captureContext, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
+import { captureContext, checkDocument, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch } from './state-codec';
 import { ModelJsonWriter } from '../../schema/model-json';
 import type { Task } from './task';
@@ -51,6 +51,7 @@ export async function runSnapshot(task: Task, b: BoundBinding, state: SnapshotSt
       // `_meta` goes first, where a Pydantic model puts it, so equal rows give equal bytes and digests.
       const doc: Record<string, unknown> = { _meta: undefined, ...src };
       doc._meta = { ...prevMeta, op: count < state.last_count ? 'u' : 'c', row_id: count };
+      checkDocument(b, b.index, doc);
       task.captured(b.index, doc, ModelJsonWriter.forDocument(src, b.documents[b.index]));
       count++;
     }

@@ -1,4 +1,4 @@
-import { CaptureError } from '../../common/errors';
+import { CaptureError, ProtocolError } from '../../common/errors';
 import type { OutputWriter } from '../io/output-writer';
 import type { TaskBuffer } from './task-buffer';
 
@@ -8,7 +8,9 @@ import type { TaskBuffer } from './task-buffer';
  */
 export class Transactor {
   private lock: Promise<void> = Promise.resolve();
-  private readonly pending: ({ resolve: () => void } | undefined)[] = [];
+  private readonly pending: ({ resolve: () => void; reject: (err: unknown) => void } | undefined)[] = [];
+  /** Set once the request stream failed: no acknowledgement can arrive any more. */
+  private failure: unknown;
 
   constructor(
     private readonly out: OutputWriter,
@@ -29,12 +31,16 @@ export class Transactor {
     this.lock = new Promise<void>((r) => (release = r));
     await prev;
     try {
+      if (this.failure !== undefined) throw this.failure;
       let ack: Promise<void> | undefined;
       if (this.tracksAcks) {
         if (waitForAck) {
           let resolve!: () => void;
-          ack = new Promise<void>((r) => (resolve = r));
-          this.pending.push({ resolve });
+          let reject!: (err: unknown) => void;
+          ack = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+          // A task may stop before it awaits its acknowledgement; a later failure must not go unhandled.
+          ack.catch(() => undefined);
+          this.pending.push({ resolve, reject });
         } else this.pending.push(undefined);
       }
       let last: Promise<void> | undefined;
@@ -59,11 +65,25 @@ export class Transactor {
     for (const p of this.pending.splice(0)) p?.resolve();
   }
 
-  /** Delivers `count` acknowledgements, oldest checkpoint first. */
+  /**
+   * Fails every checkpoint waiting for an acknowledgement, and every later commit, with `err`: the
+   * request stream broke, so the tasks waiting on it must stop now rather than hang.
+   */
+  failAll(err: unknown): void {
+    this.failure ??= err;
+    for (const p of this.pending.splice(0)) p?.reject(err);
+  }
+
+  /** Delivers `count` acknowledgements, oldest checkpoint first; a count Flow cannot send is a {@link ProtocolError}. */
   acknowledge(count: number): void {
-    if (!this.tracksAcks || count <= 0) return;
+    if (!Number.isInteger(count) || count < 0) {
+      throw new ProtocolError(`acknowledge of ${count} checkpoints: the count must be a non-negative integer`);
+    }
+    if (!this.tracksAcks) {
+      throw new ProtocolError('received acknowledge, but opened did not request explicit acknowledgements');
+    }
     if (count > this.pending.length) {
-      throw new CaptureError(`received an acknowledgement of ${count} checkpoint(s) but only ${this.pending.length} are pending`, { code: 'PROTOCOL' });
+      throw new ProtocolError(`acknowledge of ${count} checkpoints, but only ${this.pending.length} checkpoint(s) await an acknowledgement`);
     }
     for (let i = 0; i < count; i++) this.pending.shift()?.resolve();
   }
