@@ -1,3 +1,4 @@
+import { checkCaptureResponse, eofWithinCheckpoint, expectOpened } from './capture-checks';
 import { BindingCombiner } from './combiner';
 import { ConnectorLaunch, ConnectorProcess } from './connector-process';
 import { ConnectorProtocolError, HarnessError } from './harness-errors';
@@ -80,33 +81,23 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
       return;
     }
     if (!opened) {
-      if (r.type !== 'opened') throw new ConnectorProtocolError(`expected opened as the first response to open, got ${r.type}`);
+      explicitAcks = expectOpened(r).explicitAcknowledgements;
       opened = true;
-      explicitAcks = r.explicitAcknowledgements;
       signal.notify();
       return;
     }
-    switch (r.type) {
-      case 'captured': {
-        const combiner = combiners[r.binding];
-        if (!combiner) {
-          throw new ConnectorProtocolError(`captured document for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
-        }
-        combiner.check(r.doc);
-        pending.push({ binding: r.binding, doc: r.doc });
+    const output = checkCaptureResponse(r, combiners.length);
+    switch (output.type) {
+      case 'captured':
+        combiners[output.binding]!.check(output.doc);
+        pending.push({ binding: output.binding, doc: output.doc });
         return;
-      }
       case 'sourcedSchema':
-        if (r.binding >= combiners.length) {
-          throw new ConnectorProtocolError(`sourcedSchema for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
-        }
         return;
       case 'checkpoint':
-        ready.push({ docs: pending, state: { updated: r.updated, mergePatch: r.mergePatch } });
+        ready.push({ docs: pending, state: { updated: output.updated, mergePatch: output.mergePatch } });
         pending = [];
         return;
-      default:
-        throw new ConnectorProtocolError(`unexpected ${r.type} response during a capture session`);
     }
   };
   proc.onChunk = () => {
@@ -186,7 +177,7 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
     if (error) throw error;
     if (!outcome.stoppedByHarness) {
       if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened');
-      if (pending.length > 0) throw new ConnectorProtocolError('unexpected capture connector EOF while within a checkpoint');
+      if (pending.length > 0) throw eofWithinCheckpoint();
     }
     return { transactions, explicitAcknowledgements: explicitAcks, acknowledgementsSent: acks };
   } catch (err) {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { ConnectorLog, decodeLogLine } from './connector-log';
 import { ConnectorFailedError, ConnectorProtocolError, HarnessError } from './harness-errors';
 import { JsonObject } from './json-utils';
-import { ConnectorResponse, parseResponse } from './protocol-messages';
+import { ConnectorResponse, decodeResponseLine } from '../protocol';
 
 /** How to launch a connector. */
 export interface ConnectorLaunch {
@@ -132,20 +132,8 @@ export class ConnectorProcess {
   }
 
   private handleLine(line: string): void {
-    let message: unknown;
     try {
-      message = JSON.parse(line);
-    } catch (err) {
-      const snippet = line.length > 120 ? `${line.slice(0, 120)}…` : line;
-      this.fail(
-        new ConnectorProtocolError(`parsing JSON message: connector wrote a line that is not JSON: ${JSON.stringify(snippet)}`, {
-          cause: err,
-        }),
-      );
-      return;
-    }
-    try {
-      this.onResponse(parseResponse(message));
+      this.onResponse(decodeResponseLine(line).response);
     } catch (err) {
       this.fail(err as Error);
     }

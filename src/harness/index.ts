@@ -17,7 +17,7 @@ export { encodeStateKey } from './state-key';
 export { splitKeyRange } from './key-range';
 export { applyMergePatch } from './json-utils';
 export { DOC_UUID_PLACEHOLDER } from './combiner';
-export { CAPTURE_PROTOCOL } from './protocol-messages';
+export { PROTOCOL_VERSION } from '../protocol';
 export { HarnessError, ConnectorProtocolError, ConnectorFailedError, DocumentError, CatalogError } from './harness-errors';
 export { runConnectorInProcess } from './in-process';
 export type { InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './in-process';

@@ -1,10 +1,6 @@
-/** A JSON object as parsed from the wire. */
-export type JsonObject = { [key: string]: unknown };
+import { isJsonObject, type JsonObject } from '../protocol';
 
-/** True for a plain JSON object (not null, not an array). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject } from '../protocol';
 
 export { applyMergePatch } from '../common/merge-patch';
 

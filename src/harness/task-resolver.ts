@@ -2,7 +2,7 @@ import { ConfigError } from '../common/errors';
 import { ConnectorLaunch } from './connector-process';
 import { CatalogError, ConnectorProtocolError } from './harness-errors';
 import { isJsonObject, JsonObject, resolvePointer, sortKeys } from './json-utils';
-import { DiscoveredBinding, SpecResponse } from './protocol-messages';
+import { DiscoveredBinding, SpecResponse } from '../protocol';
 import { createAjv, describeAjvError, formatViolation, withoutMetaSchema } from './schema-validator';
 import { encodeStateKey } from './state-key';
 import { callUnary } from './unary-rpc';

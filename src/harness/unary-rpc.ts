@@ -1,7 +1,7 @@
 import { ConnectorLaunch, ConnectorProcess } from './connector-process';
 import { ConnectorProtocolError } from './harness-errors';
 import { JsonObject } from './json-utils';
-import { ConnectorResponse } from './protocol-messages';
+import { ConnectorResponse } from '../protocol';
 import { Signal } from './signal';
 
 /** The request the runtime sends first to every connector process. */

@@ -7,7 +7,7 @@ import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
 import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
-import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from '../protocol';
+import { PROTOCOL_VERSION, parseRequest, type OpenRequest, type Request, type RequestKind } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
 import { createRunContext, type RunHttpOptions } from './run-services';
 
@@ -23,8 +23,6 @@ export interface ServeOptions {
   onStoppable?: (stop: (reason: string) => void) => void;
 }
 
-const KINDS = ['spec', 'discover', 'validate', 'apply', 'open', 'acknowledge'] as const;
-
 /** Default graceful-stop deadline and periodic restart, as the Python CDK's. */
 export const DEFAULT_SESSION: SessionOptions = { stopDeadlineMs: 10 * 60_000, periodicRestartMs: 24 * 3600_000 };
 
@@ -37,7 +35,7 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
   const send = (msg: unknown): Promise<void> => out.write(JSON.stringify(msg) + '\n');
   const lines = readLines(options.stdin)[Symbol.asyncIterator]();
   let lineNo = 0;
-  const next = async (): Promise<{ req: Request; kind: (typeof KINDS)[number] } | undefined> => {
+  const next = async (): Promise<{ req: Request; kind: RequestKind } | undefined> => {
     for (;;) {
       const r = await lines.next();
       if (r.done) return undefined;
@@ -158,31 +156,6 @@ async function open(
   }
   await out.flush();
   if (readerError !== undefined) throw readerError;
-}
-
-/** Parses and validates one request line; names the line and what is wrong with it. */
-export function parseRequest(line: string, lineNo: number): { req: Request; kind: (typeof KINDS)[number] } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch (err) {
-    throw new ProtocolError(`request line ${lineNo} is not valid JSON (${(err as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ProtocolError(`request line ${lineNo} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
-  }
-  const present = KINDS.filter((k) => (parsed as Record<string, unknown>)[k] !== undefined);
-  if (present.length === 0) {
-    const keys = Object.keys(parsed).filter((k) => k !== '$internal');
-    throw new ProtocolError(`request line ${lineNo} is not a known request: expected one of ${KINDS.join(', ')}${keys.length ? `, got ${keys.join(', ')}` : ''}`);
-  }
-  if (present.length > 1) throw new ProtocolError(`request line ${lineNo} has several requests (${present.join(', ')}); send one per line`);
-  const result = validateRequest(parsed);
-  if (!result.success) {
-    const problems = result.errors.slice(0, 5).map((e) => `${e.path.replace(/^\$input\.?/, '')}: expected ${e.expected}${e.value === undefined ? ' but it is missing' : ''}`);
-    throw new ProtocolError(`request line ${lineNo} (${present[0]}) is malformed: ${problems.join('; ')}`);
-  }
-  return { req: result.data, kind: present[0]! };
 }
 
 /** Whether an error is the user's to fix (printed as one line without a stack). */
