@@ -13,7 +13,7 @@ export { pageCursor, associated, Triggers, type PageCursorPatch, type Associated
 export { applyMergePatch } from './common/merge-patch';
 export { nextFire, parseCron } from './common/cron';
 export { shardHash } from './common/shard-hash';
-export { parseDuration, formatDuration, formatDateTime, parseDateTime } from './common/time';
+export { parseIsoDuration, isIsoDuration, parseShortDuration, formatDuration, formatDateTime, parseDateTime } from './common/time';
 export { clearMetadata, type Class } from './common/metadata';
 export * from './common/http';
 export * from './common/streams';

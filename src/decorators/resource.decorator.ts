@@ -1,5 +1,6 @@
 import { metadata, type Class } from '../common/metadata';
-import { isDuration, reportProblem } from './decorator-utils';
+import { isIsoDuration } from '../common/time';
+import { reportProblem } from './decorator-utils';
 
 /** Reduction strategies Flow knows, as the Python CDK's `ReductionStrategy`. */
 export type ReductionStrategy =
@@ -66,7 +67,7 @@ export function Resource(options: ResourceOptions = {}): ClassDecorator {
         }
       }
     }
-    if (options.interval !== undefined && !isDuration(options.interval)) {
+    if (options.interval !== undefined && !isIsoDuration(options.interval)) {
       reportProblem(cls, `${where}: interval "${options.interval}" is not an ISO 8601 duration such as 'PT5M'`);
     }
     if (options.reduction !== undefined && !STRATEGIES.has(options.reduction)) {

@@ -100,7 +100,7 @@ export class ConnectorProcess {
   }
 
   /**
-   * The error that ended this process, if any, in the order the runtime would see it: an error the
+   * The error that ended this process, if any, in the order the Flow runtime would see it: an error the
    * harness raised, then a non-zero exit (reported with the last log message), then a partial line.
    */
   errorFor(outcome: ProcessOutcome): Error | undefined {

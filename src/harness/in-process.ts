@@ -7,7 +7,7 @@ import { buildConnector } from '../build/connector-builder';
 import { decodeResponseLine, lineWriter, type ConnectorResponse } from '../protocol';
 import { serve, type ServeOptions } from '../runtime/server';
 import { checkCaptureResponse, eofWithinCheckpoint, expectOpened } from './capture-checks';
-import type { CheckpointState } from './capture-session';
+import type { CheckpointState } from './preview-session';
 import { BindingCombiner } from './combiner';
 import { HarnessError } from './harness-errors';
 import { encodeStateKey } from './state-key';

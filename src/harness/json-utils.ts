@@ -120,20 +120,3 @@ export function setPointer(doc: JsonObject, pointer: string, value: unknown): bo
   cur[tokens[tokens.length - 1]!] = value;
   return true;
 }
-
-/** Parses a duration such as `10s`, `500ms`, `1m30s`, `2h` or a bare number of seconds, into milliseconds. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = trimmed;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m) throw new RangeError(`invalid duration "${text}": use e.g. 10s, 500ms, 1m`);
-    total += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  if (trimmed.length === 0) throw new RangeError('invalid duration "": use e.g. 10s, 500ms, 1m');
-  return total;
-}

@@ -5,16 +5,16 @@ import { BindingCombiner } from './combiner';
 import { connectorCommand } from './connector-command';
 import { ConnectorLog } from './connector-log';
 import { ConnectorLaunch } from './connector-process';
-import { CheckpointState, CommittedTransaction, runCaptureSession } from './capture-session';
+import { CheckpointState, CommittedTransaction, runPreviewSession } from './preview-session';
 import { CatalogError, HarnessError } from './harness-errors';
 import { applyMergePatch, composeMergePatches, JsonObject, sortKeys } from './json-utils';
-import { BindingRequest, resolveTask, ResolvedBinding } from './task-resolver';
+import { BindingRequest, resolveTask, PreviewBinding } from './task-resolver';
 import { callUnary } from './unary-rpc';
 import { splitKeyRange } from './key-range';
 
 /** Progress the harness reports while it runs. */
 export type PreviewEvent =
-  | { type: 'session-start'; session: number; shards: number; bindings: readonly ResolvedBinding[] }
+  | { type: 'session-start'; session: number; shards: number; bindings: readonly PreviewBinding[] }
   | {
       type: 'transaction';
       session: number;
@@ -82,7 +82,7 @@ export interface PreviewResult {
   acknowledgements: number[];
   transactions: number;
   sessions: number;
-  bindings: ResolvedBinding[];
+  bindings: PreviewBinding[];
 }
 
 const UNBOUNDED = -1;
@@ -240,7 +240,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     const ranges = splitKeyRange(shards);
     const outcomes = await Promise.allSettled(
       ranges.map((range, shard) =>
-        runCaptureSession({
+        runPreviewSession({
           launch,
           open: { capture: captureSpec, version: 'preview', range, state: result.state },
           shard,

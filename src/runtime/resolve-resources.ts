@@ -8,7 +8,7 @@ import type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from '
 import { documentSchema } from '../schema/document-schema';
 import type { JsonSchema } from '../schema/model-schema';
 import type { CaptureBindingSpec, DiscoveredBinding } from '../protocol';
-import { parseDuration } from '../common/time';
+import { parseIsoDuration } from '../common/time';
 
 /** A resource available in this run: a static one, or one returned by run-time discovery. */
 export interface AvailableResource {
@@ -115,7 +115,7 @@ export function resolveBindings(def: ConnectorDefinition, resources: readonly Av
       // A binding that states no interval gets the resource's declared one (Python would use 0 here,
       // its resource config default; Flow always sends the discovered interval, so both agree there).
       const stated = (b.resourceConfig as { interval?: unknown }).interval;
-      intervalMs = parseDuration(typeof stated === 'string' ? stated : resource.interval);
+      intervalMs = parseIsoDuration(typeof stated === 'string' ? stated : resource.interval);
     } catch (err) {
       problems.push(`binding ${i}: interval: ${(err as Error).message}`);
       continue;

@@ -25,7 +25,7 @@ export interface CommittedTransaction {
 }
 
 /** Options for one capture session (one Open on one connector process). */
-export interface CaptureSessionOptions {
+export interface PreviewSessionOptions {
   launch: ConnectorLaunch;
   /** The body of the `open` request. */
   open: JsonObject;
@@ -57,11 +57,11 @@ export interface SessionOutcome {
 }
 
 /**
- * Runs one capture session as the runtime does: internal spec, `open`, `opened` first, documents held
+ * Runs one capture session as the Flow runtime does: internal spec, `open`, `opened` first, documents held
  * until a checkpoint; every poll folds all checkpoints available at that moment into one transaction,
  * commits it and (when asked for) acknowledges it.
  */
-export async function runCaptureSession(options: CaptureSessionOptions): Promise<SessionOutcome> {
+export async function runPreviewSession(options: PreviewSessionOptions): Promise<SessionOutcome> {
   const { combiners } = options;
   const proc = new ConnectorProcess('capture', options.launch);
   const signal = new Signal();
