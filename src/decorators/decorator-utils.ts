@@ -16,8 +16,3 @@ export function reportProblem(target: object, problem: string): void {
   metadata.addProblem(ownerClass(target), problem);
 }
 
-/** True for `async function*` methods (the only shape a strategy may have). */
-export function isAsyncGeneratorFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
-}
-
