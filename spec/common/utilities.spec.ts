@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { applyMergePatch, formatDateTime, formatDuration, nextFire, parseCron, parseDateTime, parseIsoDuration, shardHash } from '../../src';
+import { formatDateTime, formatDuration, nextFire, parseCron, parseDateTime, parseIsoDuration } from '../../src';
+import { applyMergePatch } from '../../src/testing';
+import { shardHash } from '../../src/common/shard-hash';
 import { pydanticTitle } from '../../src/schema/pydantic-title';
 
 describe('common utilities', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { IsString } from 'class-validator';
-import { Backfill, BaseDocument, buildConnector, clearMetadata, Connector, DefinitionError, Incremental, Resource, Snapshot } from '../../src';
+import { Backfill, BaseDocument, Connector, DefinitionError, Incremental, Resource, Snapshot } from '../../src';
+import { buildConnector, clearMetadata } from '../../src/testing';
 import { metadata } from '../../src/common/metadata';
 
 describe('buildConnector', () => {

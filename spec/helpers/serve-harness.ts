@@ -1,6 +1,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import pino from 'pino';
-import { buildConnector, serve, type Class } from '../../src';
+import { type Class } from '../../src';
+import { buildConnector } from '../../src/testing';
+import { serve } from '../../src/runtime/server';
 import { decodeResponseLine, lineWriter } from '../../src/protocol';
 import type { SessionOptions } from '../../src/runtime/capture/capture-session';
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { associated, Backfill, clearMetadata, Connector, Incremental, Resource, shardHash } from '../../src';
+import { associated, Backfill, Connector, Incremental, Resource } from '../../src';
+import { clearMetadata } from '../../src/testing';
+import { shardHash } from '../../src/common/shard-hash';
 import { captured, checkpoints, openRequest, serveInProcess } from '../helpers/serve-harness';
 
 class Config {}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectorCommand, runPreview } from '../../src';
+import { connectorCommand, runPreview } from '../../src/testing';
 import { cliJson, pythonSnapshot } from '../helpers/sample-helpers';
 import { IterateMock, type LoggedRequest } from '../../sample-connectors/iterate/mock-api';
 

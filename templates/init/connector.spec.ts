@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compareCaptureRecords, connectorCommand, runPreview } from 'estuary-cdk';
+import { compareCaptureRecords, connectorCommand, runPreview } from 'estuary-cdk/testing';
 import { DEMO_CATEGORIES, DEMO_ITEMS, startMockApi, type MockApi } from './mock-api';
 
 describe('__ConnectorClass__', () => {
