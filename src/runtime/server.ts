@@ -2,14 +2,14 @@ import type { Readable, Writable } from 'node:stream';
 import { CdkError, ProtocolError, describeError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
-import { resolveClass } from '../container/run-container';
 import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
 import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
 import { PROTOCOL_VERSION, parseRequest, type OpenRequest, type Request, type RequestKind } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
-import { createRunContext, type RunHttpOptions } from './run-services';
+import { createRunContext, type RunContext, type RunHttpOptions } from './run-services';
+import { callHook } from './connector-hooks';
 
 /** Where a connector process reads requests and writes responses. */
 export interface ServeOptions {
@@ -71,10 +71,7 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
         const v = req.validate!;
         const config = loadModel(def.configClass, v.config);
         const run = await createRunContext(def, config, options.log, undefined, options.http);
-        if (def.hooks.validate !== undefined) {
-          const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
-          await connector[def.hooks.validate]!(config);
-        }
+        await callHook(def, run.container, 'validate', config);
         const resolved = resolveBindings(def, await availableResources(def, run.container, config), v.bindings ?? []);
         await send({ validated: { bindings: resolved.map((b) => ({ resourcePath: [b.resource.name] })) } });
         break;
@@ -91,38 +88,21 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
   }
 }
 
+type NextRequest = () => Promise<{ req: Request; kind: string } | undefined>;
+
+/** Serves `open`: migrates and prepares the config, resolves bindings, sends `opened`, runs the capture. */
 async function open(
   def: ConnectorDefinition,
   req: OpenRequest,
   options: ServeOptions,
   out: OutputWriter,
   send: (msg: unknown) => Promise<void>,
-  next: () => Promise<{ req: Request; kind: string } | undefined>,
+  next: NextRequest,
 ): Promise<void> {
   const log = options.log;
-  let rawConfig = req.capture.config;
-  let config = loadModel(def.configClass, rawConfig);
   const abort = new AbortController();
-  let run = await createRunContext(def, config, log, abort.signal, options.http);
-  if (def.hooks.migrateConfig !== undefined) {
-    const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
-    const migrated = (await connector[def.hooks.migrateConfig]!(config)) as { message: string; config: Record<string, unknown> } | undefined;
-    if (migrated !== undefined) {
-      rawConfig = migrated.config;
-      config = loadModel(def.configClass, rawConfig);
-      const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
-      const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
-      log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
-      await run.http.close();
-      run = await createRunContext(def, config, log, abort.signal, options.http);
-    }
-  }
-  if (run.tokenSource?.prepare !== undefined) {
-    const prepared = await run.tokenSource.prepare(run.http, { config: rawConfig, configSchema: def.configSchema });
-    if (prepared.updatedConfig !== undefined) {
-      log.info({ eventType: 'configUpdate', config: prepared.updatedConfig }, 'Rotating OAuth2 tokens in endpoint config.');
-    }
-  }
+  const { rawConfig, config, run } = await migrateConfig(def, req.capture.config, options, abort.signal);
+  await prepareCredentials(def, run, rawConfig, log);
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   run.http.warmUp();
@@ -131,9 +111,60 @@ async function open(
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });
 
-  // Acknowledgements keep arriving while the capture runs; stdin closing asks for a graceful stop.
-  let readerError: unknown;
-  // Not awaited: Flow may keep stdin open after the capture ends.
+  const reader = readAcknowledgements(session, next);
+  try {
+    await session.execute();
+  } finally {
+    await run.http.close();
+  }
+  await out.flush();
+  if (reader.error !== undefined) throw reader.error;
+}
+
+/**
+ * Loads the endpoint config and creates the run's services; when a `@MigrateConfig` hook returns a
+ * migrated config, logs it encrypted as a config update and starts over with it.
+ */
+async function migrateConfig(
+  def: ConnectorDefinition,
+  given: Record<string, unknown>,
+  options: ServeOptions,
+  signal: AbortSignal,
+): Promise<{ rawConfig: Record<string, unknown>; config: object; run: RunContext }> {
+  const log = options.log;
+  let rawConfig = given;
+  let config = loadModel(def.configClass, rawConfig);
+  let run = await createRunContext(def, config, log, signal, options.http);
+  const migrated = await callHook(def, run.container, 'migrateConfig', config);
+  if (migrated !== undefined) {
+    rawConfig = migrated.config;
+    config = loadModel(def.configClass, rawConfig);
+    const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
+    const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
+    log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
+    await run.http.close();
+    run = await createRunContext(def, config, log, signal, options.http);
+  }
+  return { rawConfig, config, run };
+}
+
+/** Lets the token source rotate credentials stored in the config before any request (logged as a config update). */
+async function prepareCredentials(def: ConnectorDefinition, run: RunContext, rawConfig: Record<string, unknown>, log: Logger): Promise<void> {
+  if (run.tokenSource?.prepare === undefined) return;
+  const prepared = await run.tokenSource.prepare(run.http, { config: rawConfig, configSchema: def.configSchema });
+  if (prepared.updatedConfig !== undefined) {
+    log.info({ eventType: 'configUpdate', config: prepared.updatedConfig }, 'Rotating OAuth2 tokens in endpoint config.');
+  }
+}
+
+/**
+ * Reads the requests that follow `open` while the capture runs: acknowledgements go to the
+ * transactor; stdin closing asks for a graceful stop; anything else stops the capture and is
+ * reported through the returned holder's `error`. Not awaited: Flow may keep stdin open after the
+ * capture ends.
+ */
+function readAcknowledgements(session: CaptureSession, next: NextRequest): { error: unknown } {
+  const reader: { error: unknown } = { error: undefined };
   void (async () => {
     for (;;) {
       const item = await next();
@@ -146,16 +177,10 @@ async function open(
       session.transactor.acknowledge(item.req.acknowledge?.checkpoints ?? 0);
     }
   })().catch((err: unknown) => {
-    readerError = err;
+    reader.error = err;
     session.stop.stop(describeError(err));
   });
-  try {
-    await session.execute();
-  } finally {
-    await run.http.close();
-  }
-  await out.flush();
-  if (readerError !== undefined) throw readerError;
+  return reader;
 }
 
 /** Whether an error is the user's to fix (printed as one line without a stack). */
