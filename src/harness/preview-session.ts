@@ -38,6 +38,8 @@ export interface PreviewSessionOptions {
   delayMs: number;
   /** End the session (with no further transaction) when nothing is ready this long after a poll. */
   idleTimeoutMs?: number;
+  /** Checked after each commit: true ends the session (as `maxTransactions` does). */
+  stopAfterCommit?: () => boolean;
   /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
   onCommit: (tx: CommittedTransaction) => void;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
@@ -164,7 +166,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
       if (ready.length > 0) {
         commit();
         transactions++;
-        if (options.maxTransactions !== undefined && transactions >= options.maxTransactions) {
+        if ((options.maxTransactions !== undefined && transactions >= options.maxTransactions) || options.stopAfterCommit?.() === true) {
           proc.stop();
           break;
         }

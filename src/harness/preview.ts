@@ -48,6 +48,12 @@ export interface PreviewOptions {
   delayMs?: number;
   /** End a session when no checkpoint arrives this long after a poll (default: wait indefinitely, as flowctl does). */
   idleTimeoutMs?: number;
+  /**
+   * End a session after the transaction whose merged connector state satisfies `until` (checked after
+   * every commit), so a spec waits for what it needs instead of a fixed delay. Combine with
+   * `sessions: -1`, or a session also ends at its transaction count.
+   */
+  until?: (state: unknown) => boolean;
   /** Resume from and persist the connector state to this JSON file after every transaction. */
   stateFile?: string;
   /** The state of the first session when there is no state file. */
@@ -248,6 +254,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           maxTransactions: limit === UNBOUNDED ? undefined : limit,
           delayMs: options.delayMs ?? 0,
           ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+          ...(options.until !== undefined ? { stopAfterCommit: () => options.until!(result.state) } : {}),
           onCommit,
           abort: abort.signal,
         }).catch((err: unknown) => {
