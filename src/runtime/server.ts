@@ -64,16 +64,24 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
       case 'discover': {
         const config = loadModel(def.configClass, req.discover!.config);
         const run = await createRunContext(def, config, options.log, undefined, options.http);
-        await send({ discovered: { bindings: discoveredBindings(await availableResources(def, run.container, config)) } });
+        try {
+          await send({ discovered: { bindings: discoveredBindings(await availableResources(def, run.container, config)) } });
+        } finally {
+          await run.http.close();
+        }
         break;
       }
       case 'validate': {
         const v = req.validate!;
         const config = loadModel(def.configClass, v.config);
         const run = await createRunContext(def, config, options.log, undefined, options.http);
-        await callHook(def, run.container, 'validate', config);
-        const resolved = resolveBindings(def, await availableResources(def, run.container, config), v.bindings ?? []);
-        await send({ validated: { bindings: resolved.map((b) => ({ resourcePath: [b.resource.name] })) } });
+        try {
+          await callHook(def, run.container, 'validate', config);
+          const resolved = resolveBindings(def, await availableResources(def, run.container, config), v.bindings ?? []);
+          await send({ validated: { bindings: resolved.map((b) => ({ resourcePath: [b.resource.name] })) } });
+        } finally {
+          await run.http.close();
+        }
         break;
       }
       case 'apply':
