@@ -1,38 +1,117 @@
 /**
  * estuary-cdk: a decorator-based framework for Estuary Flow capture connectors.
- * Everything public is exported here; nothing else is part of the API.
+ *
+ * This entry point is what a connector imports: decorators, models, the HTTP client and token
+ * sources, stream processors, capture helpers and errors. Everything else is internal. The preview
+ * harness and test kit are the separate entry point `estuary-cdk/testing` (src/testing.ts), so a
+ * connector process never loads them.
  */
 import 'reflect-metadata';
 
-export * from './decorators';
-export * from './models';
+// Decorators
+export { Connector, type ConnectorOptions } from './decorators/connector.decorator';
+export { Resource, type ResourceOptions, type ReductionStrategy } from './decorators/resource.decorator';
+export { Incremental, type IncrementalOptions } from './decorators/incremental.decorator';
+export { Backfill, type BackfillOptions } from './decorators/backfill.decorator';
+export { Snapshot, type SnapshotOptions } from './decorators/snapshot.decorator';
+export type { StrategyOptionContext, SubtaskOption } from './decorators/strategy-options';
+export { Auth, DiscoverResources, MigrateConfig, ValidateConnection } from './decorators/hooks.decorator';
+export { Title } from './decorators/title.decorator';
+export { Description } from './decorators/description.decorator';
+export { Secret } from './decorators/secret.decorator';
+export { Advanced } from './decorators/advanced.decorator';
+export { Order } from './decorators/order.decorator';
+export { Multiline } from './decorators/multiline.decorator';
+export { Default } from './decorators/default.decorator';
+export { Nullable } from './decorators/nullable.decorator';
+export { Format } from './decorators/format.decorator';
+export { Items } from './decorators/items.decorator';
+export { SchemaExtra } from './decorators/schema-extra.decorator';
+export { OneOf } from './decorators/one-of.decorator';
+export { Model, OAuth2Provider } from './decorators/model.decorator';
+
+// Models
+export {
+  BaseDocument,
+  DocumentMeta,
+  type DocumentOp,
+  ResourceConfig,
+  ResourceConfigWithSchedule,
+  CRON_PATTERN,
+  AccessTokenCredentials,
+  BasicAuthCredentials,
+  OAuth2ClientCredentialsBase,
+  OAuth2Credentials,
+  ClientCredentialsOAuth2Credentials,
+  AuthorizationCodeOAuth2Credentials,
+  ResourceOwnerPasswordOAuth2Credentials,
+  LongLivedClientCredentialsOAuth2Credentials,
+  RotatingOAuth2Credentials,
+  GoogleServiceAccountCredentials,
+  oauth2CredentialsFor,
+} from './models';
+
+// Errors
 export { CdkError, DefinitionError, ConfigError, ProtocolError, CaptureError, LoadError, StoppedError, describeError } from './common/errors';
+
+// Capture helpers, time and cron
+export { pageCursor, associated, Triggers, type PageCursorPatch, type AssociatedDocument, type BackfillTrigger } from './common/capture-items';
+export { parseIsoDuration, isIsoDuration, formatDuration, formatDateTime, parseDateTime, PreciseDate, epochMicros, compareDateTimes } from './common/time';
+export { nextFire, parseCron } from './common/cron';
+export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
+export type { CaptureContext } from './runtime/capture/capture-context';
+export type { Class } from './common/metadata';
+
+// Logging and secrets
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './common/logger';
 export { registerSecret, redactSecrets } from './common/secrets';
-export { pageCursor, associated, Triggers, type PageCursorPatch, type AssociatedDocument, type BackfillTrigger } from './common/capture-items';
-export { applyMergePatch } from './common/merge-patch';
-export { nextFire, parseCron } from './common/cron';
-export { shardHash } from './common/shard-hash';
-export { parseDuration, formatDuration, formatDateTime, parseDateTime, PreciseDate, epochMicros, compareDateTimes } from './common/time';
-export { clearMetadata, type Class } from './common/metadata';
-export * from './common/http';
-export * from './common/streams';
-export { CONFIG, LOGGER, HTTP_CLIENT, TOKEN_SOURCE, BindingContext } from './container';
-export { buildConnector } from './build/connector-builder';
-export type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from './build/definition';
-export type { CaptureContext } from './runtime/capture/capture-context';
-export { serve, type ServeOptions } from './runtime/server';
-export { SchemaBuilder, type JsonSchema } from './schema/model-schema';
-export { documentSchema } from './schema/document-schema';
-export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
-export type { PreviewOptions, PreviewResult, PreviewEvent, RunCaptureOptions, CaptureRun, InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './harness';
+
+// HTTP client and credentials
+export { HttpClient } from './common/http/http-client';
+export { DEFAULT_TIMEOUTS } from './common/http/http-options';
+export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, TimeoutOptions } from './common/http/http-options';
+export { HttpError, HttpTransportError, HttpAbortedError, ResponseValidationError, TokenError, redactUrl } from './common/http/http-errors';
+export type { HttpErrorDetails, TransportFailure } from './common/http/http-errors';
+export type { QueryValue, BodyOptions } from './common/http/http-helpers';
+export { DEFAULT_RETRY, type RetryOptions, type ShouldRetry } from './common/http/retry-policy';
+export { DEFAULT_ADAPTIVE, type HostBudget, type AdaptiveOptions } from './common/http/rate-limiter';
+export { TokenSource, type Authorization, type PrepareContext, type PrepareResult } from './common/http/token-source';
+export { CachedTokenSource, StaticTokenSource, tokenAuthorization } from './common/http/token-cache';
+export type { IssuedToken, TokenHeaderOptions, CachedTokenOptions } from './common/http/token-cache';
+export { OAuth2TokenSource } from './common/http/oauth2-token-source';
+export type { OAuth2TokenOptions, OAuth2Grant, ClientCredentialsPlacement, OAuth2Client } from './common/http/oauth2-token-source';
+export { RotatingTokenSource, type RotatingCredentials } from './common/http/rotating-token-source';
+export { GoogleServiceAccountTokenSource, type GoogleServiceAccountOptions } from './common/http/google-service-account';
+export { oauth2Spec, type OAuth2Spec } from './common/http/oauth2-spec';
+
+// Stream processors
 export {
-  runPreview,
-  runCapture,
-  runConnectorInProcess,
-  compareCaptureRecords,
-  connectorCommand,
-  encodeStateKey,
-  DOC_UUID_PLACEHOLDER,
-} from './harness/lazy';
+  IncrementalJsonProcessor,
+  type JsonProcessorOptions,
+  type LargeIntegerMode,
+  IncrementalCsvProcessor,
+  IncrementalCsvRowProcessor,
+  type CsvDialectOptions,
+  type CsvProcessorOptions,
+  type TextEncodingName,
+  type ContextAware,
+  type StreamModelOptions,
+  gunzipStream,
+  unzipStream,
+  type ZipEntry,
+  merge,
+  type MergeOptions,
+  bufferOrdered,
+  type OrderedTask,
+  StreamParseError,
+  StreamValidationError,
+  StreamStateError,
+  StreamUnsupportedError,
+  type StreamLocation,
+} from './common/streams';
+
+// Dependency injection
+export { CONFIG, LOGGER, HTTP_CLIENT, TOKEN_SOURCE } from './container/tokens';
+export { BindingContext } from './container/binding-context';
+export type { ResourceInstance } from './build/definition';
 export { injectable, inject, singleton } from 'tsyringe';

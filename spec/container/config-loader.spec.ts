@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Type } from 'class-transformer';
 import { Equals, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { clearMetadata, ConfigError, Default, OneOf, redactSecrets, Secret } from '../../src';
+import { ConfigError, Default, OneOf, redactSecrets, Secret } from '../../src';
+import { clearMetadata } from '../../src/testing';
 import { loadModel } from '../../src/container/config-loader';
 
 describe('loadModel (endpoint config)', () => {

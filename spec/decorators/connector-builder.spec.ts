@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { IsString } from 'class-validator';
-import { Backfill, BaseDocument, buildConnector, clearMetadata, Connector, DefinitionError, Incremental, Resource, Snapshot } from '../../src';
+import { Backfill, BaseDocument, Connector, DefinitionError, Incremental, Resource, Snapshot } from '../../src';
+import { buildConnector, clearMetadata } from '../../src/testing';
+import { metadata } from '../../src/common/metadata';
 
 describe('buildConnector', () => {
   beforeEach(() => clearMetadata());
@@ -76,6 +78,32 @@ describe('buildConnector', () => {
     expect(text).to.include('Undecorated is listed as a resource but is not decorated with @Resource');
     expect(problems).to.have.length(7);
     expect((err as DefinitionError).message).to.match(/^Broken has 7 problems: \(1\)/);
+  });
+
+  it('decorators only record: resource and strategy checks happen in the build step', () => {
+    @Resource({ name: 'r', key: ['id'], interval: 'soon' })
+    class Loose {
+      // @ts-expect-error: a strategy must be an async generator; the build says so
+      @Incremental({ cursor: 'clock', initial: () => 0 })
+      changes(): void {}
+    }
+    expect(metadata.getProblems(Loose)).to.deep.equal([]);
+    @Connector({ config: class Config {}, resources: [Loose] })
+    class Conn {}
+    const err = (() => {
+      try {
+        buildConnector(Conn);
+      } catch (e) {
+        return e as DefinitionError;
+      }
+      throw new Error('expected a DefinitionError');
+    })();
+    expect(err.problems).to.deep.equal([
+      `Loose.changes @Incremental: cursor must be 'integer', 'datetime' or 'string-tuple', got "clock"`,
+      "Loose.changes @Incremental: the method must be an async generator; declare it as 'async *changes(...)' and yield documents and cursors",
+      `Loose @Resource: key entry "id" is not a JSON pointer; write it as '/id'`,
+      `Loose @Resource: interval "soon" is not an ISO 8601 duration such as 'PT5M'`,
+    ]);
   });
 
   it('rejects a connector without a config class', () => {

@@ -5,7 +5,6 @@ import {
   Backfill,
   BaseDocument,
   CaptureError,
-  clearMetadata,
   Connector,
   HttpClient,
   Incremental,
@@ -14,6 +13,7 @@ import {
   Secret,
   TokenSource,
 } from '../../src';
+import { clearMetadata } from '../../src/testing';
 import { MockAgent } from 'undici';
 import { runConnectorInProcess } from '../../src/harness/in-process';
 import { sendJson, startServer, type TestServer } from '../common/http/test-server';

@@ -1,6 +1,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import pino from 'pino';
-import { buildConnector, serve, type Class } from '../../src';
+import { type Class } from '../../src';
+import { buildConnector } from '../../src/testing';
+import { serve } from '../../src/runtime/server';
+import { decodeResponseLine, lineWriter } from '../../src/protocol';
 import type { SessionOptions } from '../../src/runtime/capture/capture-session';
 
 /** What a connector wrote while served in-process. */
@@ -22,7 +25,6 @@ export async function serveInProcess(
   const stdin = new PassThrough();
   const messages: Record<string, any>[] = [];
   const logs: Record<string, any>[] = [];
-  let pending = '';
   const until = options.until ?? (() => true);
   let closed = false;
   const maybeClose = (): void => {
@@ -31,19 +33,12 @@ export async function serveInProcess(
       stdin.end();
     }
   };
-  const stdout = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      pending += chunk.toString();
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const m = JSON.parse(pending.slice(0, nl)) as Record<string, any>;
-        pending = pending.slice(nl + 1);
-        messages.push(m);
-        options.onMessage?.(m, stdin);
-        maybeClose();
-      }
-      cb();
-    },
+  // Each line is checked as `estuary preview` checks it; the raw message is kept for assertions.
+  const stdout = lineWriter((line) => {
+    const m = decodeResponseLine(line).raw as Record<string, any>;
+    messages.push(m);
+    options.onMessage?.(m, stdin);
+    maybeClose();
   });
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {

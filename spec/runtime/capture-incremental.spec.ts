@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { IsInt } from 'class-validator';
-import { Backfill, BaseDocument, clearMetadata, Connector, epochMicros, Incremental, parseDateTime, PreciseDate, Resource, Triggers } from '../../src';
+import { Backfill, BaseDocument, Connector, epochMicros, Incremental, parseDateTime, PreciseDate, Resource, Triggers } from '../../src';
+import { clearMetadata } from '../../src/testing';
 import { captured, checkpoints, openRequest, serveInProcess } from '../helpers/serve-harness';
 
 class Config {}

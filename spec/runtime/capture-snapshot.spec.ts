@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createXXHash128 } from 'hash-wasm';
-import { clearMetadata, Connector, Resource, Snapshot } from '../../src';
+import { Connector, Resource, Snapshot } from '../../src';
+import { clearMetadata } from '../../src/testing';
 import { captured, checkpoints, openRequest, serveInProcess } from '../helpers/serve-harness';
 
 class Config {}

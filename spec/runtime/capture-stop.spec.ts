@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { IsOptional, IsString } from 'class-validator';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Backfill, clearMetadata, Connector, Incremental, MigrateConfig, Resource, ResourceConfigWithSchedule } from '../../src';
+import { Backfill, Connector, Incremental, MigrateConfig, Resource, ResourceConfigWithSchedule } from '../../src';
+import { clearMetadata } from '../../src/testing';
 import { TaskBuffer } from '../../src/runtime/capture/task-buffer';
 import { captured, checkpoints, openRequest, serveInProcess } from '../helpers/serve-harness';
 

@@ -4,10 +4,8 @@ import { Type } from 'class-transformer';
 import {
   Advanced,
   BaseDocument,
-  clearMetadata,
   Default,
   Description,
-  documentSchema,
   Items,
   Model,
   Multiline,
@@ -15,10 +13,12 @@ import {
   OneOf,
   Order,
   ResourceConfig,
-  SchemaBuilder,
   Secret,
   Title,
 } from '../../src';
+import { clearMetadata } from '../../src/testing';
+import { documentSchema } from '../../src/schema/document-schema';
+import { SchemaBuilder } from '../../src/schema/model-schema';
 import { pythonSnapshot } from '../helpers/sample-helpers';
 
 

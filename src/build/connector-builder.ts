@@ -1,10 +1,13 @@
 import { DefinitionError } from '../common/errors';
-import { metadata, type Class, type CursorKind } from '../common/metadata';
+import { metadata, type Class, type CursorKind, type ResourceRecord, type StrategyRecord } from '../common/metadata';
+import { isIsoDuration } from '../common/time';
 import { ResourceConfig } from '../models';
 import { SchemaBuilder } from '../schema/model-schema';
 import type { ConnectorDefinition, ResourceDefinition, StrategyDefinition } from './definition';
 
 const ROW_ID = '/_meta/row_id';
+const REDUCTIONS = new Set(['append', 'firstWriteWins', 'lastWriteWins', 'merge', 'minimize', 'maximize', 'set', 'sum']);
+const CURSOR_KINDS = new Set<unknown>(['integer', 'datetime', 'string-tuple']);
 
 /**
  * Reads the metadata of a `@Connector` class and its resources and returns a frozen definition,
@@ -79,12 +82,17 @@ export function buildConnector(cls: Class): ConnectorDefinition {
 
 function buildResource(rc: Class, problems: string[]): ResourceDefinition | undefined {
   const r = metadata.getResource(rc);
+  // Method decorators run before the class decorator: strategy problems first, as they were recorded.
+  const recorded = metadata.getStrategies(rc);
+  for (const s of recorded) checkStrategy(s, problems);
+  if (r !== undefined) checkResourceOptions(rc, r, problems);
   problems.push(...metadata.getProblems(rc));
   if (r === undefined) {
     problems.push(`${rc.name} is listed as a resource but is not decorated with @Resource({ name, key, document })`);
     return undefined;
   }
-  const strategies = metadata.getStrategies(rc);
+  // A symbol-named method cannot be called by name: reported above and left out.
+  const strategies = recorded.filter((s) => !s.member.symbolName);
   const byKind = new Map<string, StrategyDefinition>();
   for (const s of strategies) {
     const prev = byKind.get(s.kind);
@@ -135,6 +143,59 @@ function buildResource(rc: Class, problems: string[]): ResourceDefinition | unde
     ...(backfill !== undefined ? { backfill } : {}),
     ...(snapshot !== undefined ? { snapshot } : {}),
   };
+}
+
+/** The checks of one `@Incremental`/`@Backfill`/`@Snapshot` method: its options, then its shape. */
+function checkStrategy(s: StrategyRecord, problems: string[]): void {
+  if (s.kind === 'incremental') {
+    if (!CURSOR_KINDS.has(s.cursor)) {
+      problems.push(`${s.where}: cursor must be 'integer', 'datetime' or 'string-tuple', got ${JSON.stringify(s.cursor)}`);
+    }
+    if (typeof s.initial !== 'function') {
+      problems.push(`${s.where}: initial must be a function returning the first cursor, e.g. initial: () => new Date()`);
+    }
+  }
+  if (s.member.isStatic) problems.push(`${s.where}: strategies must be instance methods, not static; remove 'static'`);
+  if (s.member.symbolName) {
+    problems.push(`${s.where}: a strategy must have a string name`);
+    return;
+  }
+  if (!isAsyncGeneratorFunction(s.member.value)) {
+    problems.push(`${s.where}: the method must be an async generator; declare it as 'async *${s.method}(...)' and yield documents and cursors`);
+  }
+}
+
+/** The checks of a `@Resource` decorator's options, as given. */
+function checkResourceOptions(rc: Class, r: ResourceRecord, problems: string[]): void {
+  const where = `${rc.name} @Resource`;
+  if (r.name !== undefined && (typeof r.name !== 'string' || r.name.length === 0)) {
+    problems.push(`${where}: name must be a non-empty string`);
+  }
+  if (r.key !== undefined) {
+    if (!Array.isArray(r.key) || r.key.length === 0) {
+      problems.push(`${where}: key must be a non-empty array of JSON pointers such as ['/id']`);
+    } else {
+      for (const k of r.key as readonly unknown[]) {
+        if (typeof k !== 'string' || !k.startsWith('/')) {
+          problems.push(`${where}: key entry ${JSON.stringify(k)} is not a JSON pointer; write it as '/${String(k).replace(/^\/*/, '')}'`);
+        }
+      }
+    }
+  }
+  if (r.interval !== undefined && !isIsoDuration(r.interval)) {
+    problems.push(`${where}: interval "${r.interval}" is not an ISO 8601 duration such as 'PT5M'`);
+  }
+  if (r.reduction !== undefined && !REDUCTIONS.has(r.reduction)) {
+    problems.push(`${where}: reduction "${r.reduction}" is not one of ${[...REDUCTIONS].join(', ')}`);
+  }
+  if (r.document !== undefined && r.schema !== undefined) {
+    problems.push(`${where}: give either document or schema, not both`);
+  }
+}
+
+/** True for `async function*` methods (the only shape a strategy may have). */
+function isAsyncGeneratorFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
 }
 
 function deepFreeze<T>(value: T): T {

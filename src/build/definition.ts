@@ -4,7 +4,7 @@ import type { JsonSchema } from '../schema/model-schema';
 /** A strategy of a resource, as the capture engine drives it. */
 export type StrategyDefinition = StrategyRecord;
 
-/** A resource class with everything the runtime needs to discover and capture it. */
+/** A resource class with everything the server (src/runtime) needs to discover and capture it. */
 export interface ResourceDefinition {
   readonly cls: Class;
   readonly name?: string;

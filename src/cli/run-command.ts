@@ -5,7 +5,7 @@ import { buildConnector } from '../build/connector-builder';
 import { isUserError, serve } from '../runtime/server';
 import { loadConnector } from './load-connector';
 import { readConfigFile } from './read-config';
-import { parseDuration } from '../common/time';
+import { parseIsoDuration } from '../common/time';
 import type { SessionOptions } from '../runtime/capture/capture-session';
 
 /** Logs `err` as the final line, as Flow reads the last log line as the failure. */
@@ -20,8 +20,8 @@ export function logFatal(log: Logger, err: unknown): void {
  */
 export function sessionFromEnv(env: NodeJS.ProcessEnv): Partial<SessionOptions> {
   const out: Partial<SessionOptions> = {};
-  if (env.ESTUARY_PERIODIC_RESTART) out.periodicRestartMs = parseDuration(env.ESTUARY_PERIODIC_RESTART);
-  if (env.ESTUARY_STOP_DEADLINE) out.stopDeadlineMs = parseDuration(env.ESTUARY_STOP_DEADLINE);
+  if (env.ESTUARY_PERIODIC_RESTART) out.periodicRestartMs = parseIsoDuration(env.ESTUARY_PERIODIC_RESTART);
+  if (env.ESTUARY_STOP_DEADLINE) out.stopDeadlineMs = parseIsoDuration(env.ESTUARY_STOP_DEADLINE);
   return out;
 }
 

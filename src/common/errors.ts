@@ -62,6 +62,16 @@ export class LoadError extends CdkError {
   }
 }
 
+/**
+ * An error raised by the preview harness or the test kit where the Flow runtime would fail the task.
+ * Its message is one line, phrased as the Flow runtime phrases it where it has a fixed wording.
+ */
+export class HarnessError extends CdkError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, userError: true });
+  }
+}
+
 /** Thrown inside strategies when the connector is stopping; never reported as a failure. */
 export class StoppedError extends CdkError {
   constructor(reason = 'the connector is stopping') {

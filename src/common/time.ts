@@ -1,9 +1,42 @@
+/*
+ * Two duration spellings, named apart: ISO 8601 (`PT5M`) in resource configs and model fields, as
+ * Pydantic writes a timedelta; and the short form (`10s`, `500ms`) on the command line and in Flow
+ * catalogs, as the Flow runtime's humantime reads it.
+ */
+
 /** Milliseconds of an ISO 8601 duration of days, hours, minutes and seconds (`PT5M` → 300000). */
-export function parseDuration(value: string): number {
+export function parseIsoDuration(value: string): number {
   const m = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
   if (m === null || value === 'P' || value.endsWith('T')) throw new RangeError(`"${value}" is not an ISO 8601 duration such as PT5M`);
   const [, d, h, min, s] = m;
   return Math.round(((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000);
+}
+
+/** True when `value` is an ISO 8601 duration that {@link parseIsoDuration} accepts (`PT5M`, `P1DT2H`). */
+export function isIsoDuration(value: string): boolean {
+  try {
+    parseIsoDuration(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a short duration such as `10s`, `500ms`, `1m30s`, `2h` or a bare number of seconds, into milliseconds. */
+export function parseShortDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let rest = trimmed;
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (!m) throw new RangeError(`invalid duration "${text}": use e.g. 10s, 500ms, 1m`);
+    total += Number(m[1]) * units[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  if (trimmed.length === 0) throw new RangeError('invalid duration "": use e.g. 10s, 500ms, 1m');
+  return total;
 }
 
 /** Formats milliseconds as Pydantic formats a timedelta (`PT5M`, `PT0S`, `P1DT2H`). */

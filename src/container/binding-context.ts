@@ -12,7 +12,7 @@ export class BindingContext<Params = unknown, ResourceConfig = Record<string, un
     readonly resourceName: string,
     /** The validated resource config of the binding. */
     readonly resourceConfig: ResourceConfig,
-    /** The runtime's state key of the binding. */
+    /** The binding's state key, as the Flow runtime assigned it. */
     readonly stateKey: string,
     /** The collection the binding captures into. */
     readonly collection: { name: string; key: readonly string[] },

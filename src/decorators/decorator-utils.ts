@@ -16,14 +16,3 @@ export function reportProblem(target: object, problem: string): void {
   metadata.addProblem(ownerClass(target), problem);
 }
 
-/** True for `async function*` methods (the only shape a strategy may have). */
-export function isAsyncGeneratorFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object AsyncGeneratorFunction]';
-}
-
-const DURATION = /^P(?!$)(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
-
-/** True when `value` is an ISO 8601 duration of days, hours, minutes and seconds (`PT5M`, `P1DT2H`). */
-export function isDuration(value: string): boolean {
-  return DURATION.test(value);
-}

@@ -1,5 +1,4 @@
 import type { CursorKind } from '../common/metadata';
-import { reportProblem, memberName } from './decorator-utils';
 import { recordStrategy } from './strategy-recorder';
 import type { StrategyOptionContext, SubtaskOption } from './strategy-options';
 
@@ -13,8 +12,6 @@ export interface IncrementalOptions {
   subtasks?: SubtaskOption;
 }
 
-const KINDS = new Set<CursorKind>(['integer', 'datetime', 'string-tuple']);
-
 /**
  * Marks an async generator method as the resource's incremental strategy (Python's FetchChangesFn).
  * It is called with the last cursor and yields documents followed by a cursor; each cursor
@@ -26,13 +23,6 @@ const KINDS = new Set<CursorKind>(['integer', 'datetime', 'string-tuple']);
  */
 export function Incremental(options: IncrementalOptions): MethodDecorator {
   return (target, property, descriptor) => {
-    const where = `${memberName(target, property)} @Incremental`;
-    if (!KINDS.has(options?.cursor)) {
-      reportProblem(target, `${where}: cursor must be 'integer', 'datetime' or 'string-tuple', got ${JSON.stringify(options?.cursor)}`);
-    }
-    if (typeof options?.initial !== 'function') {
-      reportProblem(target, `${where}: initial must be a function returning the first cursor, e.g. initial: () => new Date()`);
-    }
     recordStrategy('@Incremental', target, property, descriptor, {
       kind: 'incremental',
       cursor: options?.cursor,

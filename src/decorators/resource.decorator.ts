@@ -1,5 +1,4 @@
 import { metadata, type Class } from '../common/metadata';
-import { isDuration, reportProblem } from './decorator-utils';
 
 /** Reduction strategies Flow knows, as the Python CDK's `ReductionStrategy`. */
 export type ReductionStrategy =
@@ -11,8 +10,6 @@ export type ReductionStrategy =
   | 'maximize'
   | 'set'
   | 'sum';
-
-const STRATEGIES = new Set(['append', 'firstWriteWins', 'lastWriteWins', 'merge', 'minimize', 'maximize', 'set', 'sum']);
 
 /** Options of {@link Resource}. */
 export interface ResourceOptions {
@@ -34,8 +31,6 @@ export interface ResourceOptions {
   disable?: boolean;
   /** The resource's checkpoints wait for Flow's acknowledgements. */
   explicitAcks?: boolean;
-  /** Resource config model for this resource (defaults to the connector's). */
-  resourceConfig?: Class;
   /** Extra fields of the discovered resource config, e.g. `{ schedule: '0 0 * * *' }`. */
   resourceConfigDefaults?: Record<string, unknown>;
 }
@@ -51,34 +46,11 @@ export interface ResourceOptions {
 export function Resource(options: ResourceOptions = {}): ClassDecorator {
   return (target) => {
     const cls = target as unknown as Class;
-    const where = `${cls.name} @Resource`;
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
-      reportProblem(cls, `${where}: name must be a non-empty string`);
-    }
-    if (options.key !== undefined) {
-      if (!Array.isArray(options.key) || options.key.length === 0) {
-        reportProblem(cls, `${where}: key must be a non-empty array of JSON pointers such as ['/id']`);
-      } else {
-        for (const k of options.key) {
-          if (typeof k !== 'string' || !k.startsWith('/')) {
-            reportProblem(cls, `${where}: key entry ${JSON.stringify(k)} is not a JSON pointer; write it as '/${String(k).replace(/^\/*/, '')}'`);
-          }
-        }
-      }
-    }
-    if (options.interval !== undefined && !isDuration(options.interval)) {
-      reportProblem(cls, `${where}: interval "${options.interval}" is not an ISO 8601 duration such as 'PT5M'`);
-    }
-    if (options.reduction !== undefined && !STRATEGIES.has(options.reduction)) {
-      reportProblem(cls, `${where}: reduction "${options.reduction}" is not one of ${[...STRATEGIES].join(', ')}`);
-    }
-    if (options.document !== undefined && options.schema !== undefined) {
-      reportProblem(cls, `${where}: give either document or schema, not both`);
-    }
+    // Recorded as given; buildConnector checks the options and reports every problem at once.
     metadata.setResource({
       target: cls,
       ...(options.name !== undefined ? { name: options.name } : {}),
-      ...(options.key !== undefined ? { key: [...options.key] } : {}),
+      ...(options.key !== undefined ? { key: Array.isArray(options.key) ? [...options.key] : options.key } : {}),
       ...(options.document !== undefined ? { document: options.document } : {}),
       ...(options.schema !== undefined ? { schema: options.schema } : {}),
       ...(options.interval !== undefined ? { interval: options.interval } : {}),
@@ -86,7 +58,6 @@ export function Resource(options: ResourceOptions = {}): ClassDecorator {
       ...(options.reduction !== undefined ? { reduction: options.reduction } : {}),
       disable: options.disable ?? false,
       explicitAcks: options.explicitAcks ?? false,
-      ...(options.resourceConfig !== undefined ? { resourceConfig: options.resourceConfig } : {}),
       ...(options.resourceConfigDefaults !== undefined ? { resourceConfigDefaults: options.resourceConfigDefaults } : {}),
     });
   };

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CatalogError } from './harness-errors';
-import { isJsonObject, JsonObject, parseDuration } from './json-utils';
+import { parseShortDuration } from '../common/time';
+import { isJsonObject, JsonObject } from './json-utils';
 
 /** A binding of a catalog capture: a resource and the collection it writes. */
 export interface CatalogBinding {
@@ -161,7 +162,7 @@ function readCapture(
   let intervalSeconds: number | undefined;
   if (typeof spec.interval === 'string') {
     try {
-      intervalSeconds = Math.round(parseDuration(spec.interval) / 1000);
+      intervalSeconds = Math.round(parseShortDuration(spec.interval) / 1000);
     } catch (err) {
       throw new CatalogError(`capture ${name}: ${(err as Error).message}`);
     }

@@ -1,6 +1,6 @@
 import { isJsonObject, JsonObject } from './json-utils';
 
-/** A connector log line decoded as the runtime's ops decoder does. */
+/** A connector log line decoded as the Flow runtime's ops decoder does. */
 export interface ConnectorLog {
   level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
   message: string;
@@ -37,7 +37,7 @@ function lookupLevel(value: unknown): ConnectorLog['level'] | undefined {
 
 /**
  * Decodes one stderr line: JSON objects with `level`|`lvl`, `message`|`msg`, `fields` (other keys merge
- * into fields); anything else, including levels the runtime does not know such as `CRITICAL`, is raw
+ * into fields); anything else, including levels the Flow runtime does not know such as `CRITICAL`, is raw
  * text, logged at `error` when it reads like one and `warn` otherwise.
  */
 export function decodeLogLine(raw: string): ConnectorLog {

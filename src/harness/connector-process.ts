@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { ConnectorLog, decodeLogLine } from './connector-log';
 import { ConnectorFailedError, ConnectorProtocolError, HarnessError } from './harness-errors';
 import { JsonObject } from './json-utils';
-import { ConnectorResponse, parseResponse } from './protocol-messages';
+import { ConnectorResponse, decodeResponseLine } from '../protocol';
 
 /** How to launch a connector. */
 export interface ConnectorLaunch {
@@ -100,7 +100,7 @@ export class ConnectorProcess {
   }
 
   /**
-   * The error that ended this process, if any, in the order the runtime would see it: an error the
+   * The error that ended this process, if any, in the order the Flow runtime would see it: an error the
    * harness raised, then a non-zero exit (reported with the last log message), then a partial line.
    */
   errorFor(outcome: ProcessOutcome): Error | undefined {
@@ -132,20 +132,8 @@ export class ConnectorProcess {
   }
 
   private handleLine(line: string): void {
-    let message: unknown;
     try {
-      message = JSON.parse(line);
-    } catch (err) {
-      const snippet = line.length > 120 ? `${line.slice(0, 120)}…` : line;
-      this.fail(
-        new ConnectorProtocolError(`parsing JSON message: connector wrote a line that is not JSON: ${JSON.stringify(snippet)}`, {
-          cause: err,
-        }),
-      );
-      return;
-    }
-    try {
-      this.onResponse(parseResponse(message));
+      this.onResponse(decodeResponseLine(line).response);
     } catch (err) {
       this.fail(err as Error);
     }

@@ -1,21 +1,8 @@
-import { CdkError } from '../common/errors';
+import { HarnessError } from '../common/errors';
 
-/**
- * An error raised by the preview harness where the Flow runtime would fail the task. Its message is
- * one line, phrased as the runtime phrases it where the runtime has a fixed wording.
- */
-export class HarnessError extends CdkError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(code, message, { ...options, userError: true });
-  }
-}
-
-/** The connector broke the wire protocol: framing, JSON, unknown fields, order of responses. */
-export class ConnectorProtocolError extends HarnessError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CONNECTOR_PROTOCOL', message, options);
-  }
-}
+// Defined lower down so the protocol module can throw them; re-exported where the harness keeps its errors.
+export { HarnessError } from '../common/errors';
+export { ConnectorProtocolError } from '../protocol';
 
 /** The connector process exited non-zero; the message is its last log message, as Flow reports it. */
 export class ConnectorFailedError extends HarnessError {

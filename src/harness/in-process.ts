@@ -1,11 +1,13 @@
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { createLogger } from '../common/logger';
 import { applyMergePatch } from '../common/merge-patch';
 import type { Class } from '../common/metadata';
 import { buildConnector } from '../build/connector-builder';
+import { decodeResponseLine, lineWriter, type ConnectorResponse } from '../protocol';
 import { serve, type ServeOptions } from '../runtime/server';
-import type { CheckpointState } from './capture-session';
+import { checkCaptureResponse, eofWithinCheckpoint, expectOpened } from './capture-checks';
+import type { CheckpointState } from './preview-session';
 import { BindingCombiner } from './combiner';
 import { HarnessError } from './harness-errors';
 import { encodeStateKey } from './state-key';
@@ -74,8 +76,6 @@ export interface InProcessRun {
   logs: Record<string, unknown>[];
 }
 
-type Message = Record<string, any>;
-
 interface Resolved {
   name: string;
   resourceConfig: Record<string, unknown>;
@@ -116,24 +116,8 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
 
   const stdin = new PassThrough();
   const inbox = new Inbox();
-  let pending = '';
-  const stdout = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      pending += chunk.toString();
-      let nl: number;
-      try {
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (line.trim() !== '') inbox.push(JSON.parse(line) as Message);
-        }
-      } catch (err) {
-        cb(err as Error);
-        return;
-      }
-      cb();
-    },
-  });
+  // Every line is checked as `estuary preview` checks it; a bad one fails the connector's write.
+  const stdout = lineWriter((line) => inbox.push(decodeResponseLine(line).response));
   const serveOptions: ServeOptions = {
     stdin,
     stdout,
@@ -202,8 +186,9 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
         state,
       },
     });
-    const opened = await inbox.expect('opened');
-    const acks = opened.opened?.explicitAcknowledgements === true;
+    const opened = await inbox.next();
+    if (opened === undefined) throw new HarnessError('CONNECTOR_PROTOCOL', 'the connector finished before answering with opened');
+    const acks = expectOpened(opened).explicitAcknowledgements;
     let uncommitted: Array<{ binding: number; doc: Record<string, unknown> }> = [];
     const done = (): boolean =>
       (options.maxCheckpoints !== undefined && checkpoints.length >= options.maxCheckpoints) ||
@@ -213,14 +198,13 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       const m = await inbox.next();
       if (m === undefined) break;
       if (stopped) continue;
-      if (m.captured !== undefined) {
-        const { binding, doc } = m.captured as { binding: number; doc: Record<string, unknown> };
-        if (bindings[binding] === undefined) throw new HarnessError('CONNECTOR_PROTOCOL', `captured document for binding ${binding}, but the capture has ${bindings.length} bindings`);
+      const output = checkCaptureResponse(m, bindings.length);
+      if (output.type === 'captured') {
+        const { binding, doc } = output;
         validators[binding]?.check(doc);
         uncommitted.push({ binding, doc });
-      } else if (m.checkpoint !== undefined) {
-        const cp = m.checkpoint.state as CheckpointState;
-        const update = { updated: cp.updated, mergePatch: cp.mergePatch !== false };
+      } else if (output.type === 'checkpoint') {
+        const update: CheckpointState = { updated: output.updated, mergePatch: output.mergePatch };
         checkpoints.push(update);
         state = update.mergePatch ? applyMergePatch(state, structuredClone(update.updated)) : structuredClone(update.updated);
         for (const { binding, doc } of uncommitted) documents.get(bindings[binding]!.name)!.push(doc);
@@ -234,6 +218,7 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
     }
     await served;
     if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length);
+    if (!stopped && uncommitted.length > 0) throw eofWithinCheckpoint();
   } catch (err) {
     stdin.end();
     await served.catch(() => undefined);
@@ -260,13 +245,7 @@ async function resolveBindings(
   inbox: Inbox,
 ): Promise<Resolved[]> {
   send({ discover: { connectorType: 'LOCAL', config } });
-  const discovered = ((await inbox.expect('discovered')).discovered?.bindings ?? []) as Array<{
-    recommendedName: string;
-    resourceConfig: Record<string, unknown>;
-    documentSchema: unknown;
-    key: string[];
-    disable?: boolean;
-  }>;
+  const discovered = (await inbox.expect('discovered')).bindings;
   const byName = new Map(discovered.map((d) => [String(d.resourceConfig.name), d]));
   const wanted: InProcessBinding[] = requested === undefined
     ? discovered.filter((d) => d.disable !== true).map((d) => ({ resourceConfig: { ...d.resourceConfig, name: String(d.resourceConfig.name) } }))
@@ -295,12 +274,12 @@ async function resolveBindings(
 
 /** Responses in arrival order, awaited one at a time. */
 class Inbox {
-  private readonly queue: Message[] = [];
+  private readonly queue: ConnectorResponse[] = [];
   private waiter: (() => void) | undefined;
   private ended = false;
   private error: unknown;
 
-  push(m: Message): void {
+  push(m: ConnectorResponse): void {
     this.queue.push(m);
     this.wake();
   }
@@ -312,7 +291,7 @@ class Inbox {
   }
 
   /** The next response, or undefined once the connector finished. Throws the connector's error. */
-  async next(): Promise<Message | undefined> {
+  async next(): Promise<ConnectorResponse | undefined> {
     for (;;) {
       const m = this.queue.shift();
       if (m !== undefined) return m;
@@ -325,11 +304,11 @@ class Inbox {
   }
 
   /** The next response, which must be of `kind`. */
-  async expect(kind: string): Promise<Message> {
+  async expect<K extends ConnectorResponse['type']>(kind: K): Promise<Extract<ConnectorResponse, { type: K }>> {
     const m = await this.next();
     if (m === undefined) throw new HarnessError('CONNECTOR_PROTOCOL', `the connector finished before answering with ${kind}`);
-    if (m[kind] === undefined) throw new HarnessError('CONNECTOR_PROTOCOL', `expected ${kind}, got ${Object.keys(m).join(', ')}`);
-    return m;
+    if (m.type !== kind) throw new HarnessError('CONNECTOR_PROTOCOL', `expected ${kind}, got ${m.type}`);
+    return m as Extract<ConnectorResponse, { type: K }>;
   }
 
   private wake(): void {

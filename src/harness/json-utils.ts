@@ -1,10 +1,6 @@
-/** A JSON object as parsed from the wire. */
-export type JsonObject = { [key: string]: unknown };
+import { isJsonObject, type JsonObject } from '../protocol';
 
-/** True for a plain JSON object (not null, not an array). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject } from '../protocol';
 
 export { applyMergePatch } from '../common/merge-patch';
 
@@ -123,21 +119,4 @@ export function setPointer(doc: JsonObject, pointer: string, value: unknown): bo
   if (tokens.length === 0) return false;
   cur[tokens[tokens.length - 1]!] = value;
   return true;
-}
-
-/** Parses a duration such as `10s`, `500ms`, `1m30s`, `2h` or a bare number of seconds, into milliseconds. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = trimmed;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m) throw new RangeError(`invalid duration "${text}": use e.g. 10s, 500ms, 1m`);
-    total += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  if (trimmed.length === 0) throw new RangeError('invalid duration "": use e.g. 10s, 500ms, 1m');
-  return total;
 }

@@ -1,5 +1,5 @@
 import { CdkError, describeError } from '../common/errors';
-import { parseDuration } from './json-utils';
+import { parseShortDuration } from '../common/time';
 import { PreviewOptions, runPreview } from './preview';
 import { ProgressReporter, TextSink } from './progress-reporter';
 
@@ -74,14 +74,14 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
         break;
       case '--delay':
         try {
-          options.delayMs = parseDuration(value!);
+          options.delayMs = parseShortDuration(value!);
         } catch (err) {
           throw new UsageError(`--delay: ${(err as Error).message}`);
         }
         break;
       case '--idle-timeout':
         try {
-          options.idleTimeoutMs = parseDuration(value!);
+          options.idleTimeoutMs = parseShortDuration(value!);
         } catch (err) {
           throw new UsageError(`--idle-timeout: ${(err as Error).message}`);
         }

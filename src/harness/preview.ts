@@ -5,16 +5,16 @@ import { BindingCombiner } from './combiner';
 import { connectorCommand } from './connector-command';
 import { ConnectorLog } from './connector-log';
 import { ConnectorLaunch } from './connector-process';
-import { CheckpointState, CommittedTransaction, runCaptureSession } from './capture-session';
+import { CheckpointState, CommittedTransaction, runPreviewSession } from './preview-session';
 import { CatalogError, HarnessError } from './harness-errors';
 import { applyMergePatch, composeMergePatches, JsonObject, sortKeys } from './json-utils';
-import { BindingRequest, resolveTask, ResolvedBinding } from './task-resolver';
+import { BindingRequest, resolveTask, PreviewBinding } from './task-resolver';
 import { callUnary } from './unary-rpc';
 import { splitKeyRange } from './key-range';
 
 /** Progress the harness reports while it runs. */
 export type PreviewEvent =
-  | { type: 'session-start'; session: number; shards: number; bindings: readonly ResolvedBinding[] }
+  | { type: 'session-start'; session: number; shards: number; bindings: readonly PreviewBinding[] }
   | {
       type: 'transaction';
       session: number;
@@ -48,6 +48,12 @@ export interface PreviewOptions {
   delayMs?: number;
   /** End a session when no checkpoint arrives this long after a poll (default: wait indefinitely, as flowctl does). */
   idleTimeoutMs?: number;
+  /**
+   * End a session after the transaction whose merged connector state satisfies `until` (checked after
+   * every commit), so a spec waits for what it needs instead of a fixed delay. Combine with
+   * `sessions: -1`, or a session also ends at its transaction count.
+   */
+  until?: (state: unknown) => boolean;
   /** Resume from and persist the connector state to this JSON file after every transaction. */
   stateFile?: string;
   /** The state of the first session when there is no state file. */
@@ -82,7 +88,7 @@ export interface PreviewResult {
   acknowledgements: number[];
   transactions: number;
   sessions: number;
-  bindings: ResolvedBinding[];
+  bindings: PreviewBinding[];
 }
 
 const UNBOUNDED = -1;
@@ -240,7 +246,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     const ranges = splitKeyRange(shards);
     const outcomes = await Promise.allSettled(
       ranges.map((range, shard) =>
-        runCaptureSession({
+        runPreviewSession({
           launch,
           open: { capture: captureSpec, version: 'preview', range, state: result.state },
           shard,
@@ -248,6 +254,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           maxTransactions: limit === UNBOUNDED ? undefined : limit,
           delayMs: options.delayMs ?? 0,
           ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+          ...(options.until !== undefined ? { stopAfterCommit: () => options.until!(result.state) } : {}),
           onCommit,
           abort: abort.signal,
         }).catch((err: unknown) => {

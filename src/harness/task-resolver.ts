@@ -2,7 +2,7 @@ import { ConfigError } from '../common/errors';
 import { ConnectorLaunch } from './connector-process';
 import { CatalogError, ConnectorProtocolError } from './harness-errors';
 import { isJsonObject, JsonObject, resolvePointer, sortKeys } from './json-utils';
-import { DiscoveredBinding, SpecResponse } from './protocol-messages';
+import { DiscoveredBinding, SpecResponse } from '../protocol';
 import { createAjv, describeAjvError, formatViolation, withoutMetaSchema } from './schema-validator';
 import { encodeStateKey } from './state-key';
 import { callUnary } from './unary-rpc';
@@ -24,7 +24,7 @@ export interface BindingRequest {
 }
 
 /** A binding as the capture runs it, after discovery and validation. */
-export interface ResolvedBinding {
+export interface PreviewBinding {
   index: number;
   collection: string;
   resourceConfig: JsonObject;
@@ -40,7 +40,7 @@ export interface ResolvedTask {
   captureName: string;
   config: unknown;
   spec: SpecResponse;
-  bindings: ResolvedBinding[];
+  bindings: PreviewBinding[];
   /** Set when discovery ran. */
   discovered?: DiscoveredBinding[];
 }
@@ -137,7 +137,7 @@ export async function resolveTask(input: {
     );
   }
   const paths = new Set<string>();
-  const bindings = chosen.map((c, index): ResolvedBinding => {
+  const bindings = chosen.map((c, index): PreviewBinding => {
     const resourcePath = validated.bindings[index]!.resourcePath;
     const id = JSON.stringify(resourcePath);
     if (paths.has(id)) throw new ConnectorProtocolError(`validated bindings repeat the resource path ${id}; each must be unique`);

@@ -1,4 +1,4 @@
-import { CheckpointState } from './capture-session';
+import { CheckpointState } from './preview-session';
 import { isJsonObject, JsonObject } from './json-utils';
 import { runPreview } from './preview';
 import { BindingRequest } from './task-resolver';

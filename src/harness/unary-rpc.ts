@@ -1,10 +1,10 @@
 import { ConnectorLaunch, ConnectorProcess } from './connector-process';
 import { ConnectorProtocolError } from './harness-errors';
 import { JsonObject } from './json-utils';
-import { ConnectorResponse } from './protocol-messages';
+import { ConnectorResponse } from '../protocol';
 import { Signal } from './signal';
 
-/** The request the runtime sends first to every connector process. */
+/** The request the Flow runtime sends first to every connector process. */
 export const INTERNAL_SPEC_REQUEST: JsonObject = { spec: { connectorType: 'LOCAL', config: {} } };
 
 const EXIT_GRACE_MS = 10_000;

@@ -2,13 +2,13 @@ import type { DependencyContainer } from 'tsyringe';
 import { ConfigError, DefinitionError } from '../common/errors';
 import type { Class } from '../common/metadata';
 import { metadata } from '../common/metadata';
-import { resolveClass } from '../container/run-container';
 import { loadModel } from '../container/config-loader';
 import type { ConnectorDefinition, ResourceDefinition, ResourceInstance } from '../build/definition';
 import { documentSchema } from '../schema/document-schema';
 import type { JsonSchema } from '../schema/model-schema';
 import type { CaptureBindingSpec, DiscoveredBinding } from '../protocol';
-import { parseDuration } from '../common/time';
+import { parseIsoDuration } from '../common/time';
+import { callHook, hasHook } from './connector-hooks';
 
 /** A resource available in this run: a static one, or one returned by run-time discovery. */
 export interface AvailableResource {
@@ -36,9 +36,8 @@ export async function availableResources(def: ConnectorDefinition, run: Dependen
       disable: r.disable,
     });
   }
-  if (def.hooks.discover !== undefined) {
-    const connector = resolveClass(run, def.cls) as Record<string, (c: unknown) => unknown>;
-    const found = (await connector[def.hooks.discover]!(config)) as ResourceInstance[];
+  if (hasHook(def, 'discover')) {
+    const found = (await callHook(def, run, 'discover', config)) as ResourceInstance[];
     if (!Array.isArray(found)) throw new DefinitionError(def.name, [`${def.name}.${def.hooks.discover} @DiscoverResources must return an array of resource instances`]);
     const problems: string[] = [];
     for (const inst of found) {
@@ -132,7 +131,7 @@ export function resolveBindings(def: ConnectorDefinition, resources: readonly Av
       // A binding that states no interval gets the resource's declared one (Python would use 0 here,
       // its resource config default; Flow always sends the discovered interval, so both agree there).
       const stated = (b.resourceConfig as { interval?: unknown }).interval;
-      intervalMs = parseDuration(typeof stated === 'string' ? stated : resource.interval);
+      intervalMs = parseIsoDuration(typeof stated === 'string' ? stated : resource.interval);
     } catch (err) {
       problems.push(`binding ${i}: interval: ${(err as Error).message}`);
       continue;

@@ -5,9 +5,10 @@ import type { HttpClientOptions, TokenSource } from '../common/http';
 
 /** HttpClient options a caller (a test harness) may set for a run. */
 export type RunHttpOptions = Omit<HttpClientOptions, 'log' | 'signal' | 'tokenSource'>;
-import { createRunContainer, resolveClass } from '../container/run-container';
+import { createRunContainer } from '../container/run-container';
 import { TOKEN_SOURCE } from '../container/tokens';
 import type { ConnectorDefinition } from '../build/definition';
+import { callHook, hasHook } from './connector-hooks';
 
 /** What one connector process shares between its bindings. */
 export interface RunContext {
@@ -35,9 +36,8 @@ export async function createRunContext(
     httpClientClass: HttpClient,
   });
   let tokenSource: TokenSource | undefined;
-  if (config !== undefined && def.hooks.auth !== undefined) {
-    const connector = resolveClass(container, def.cls) as Record<string, (c: unknown) => unknown>;
-    tokenSource = (await connector[def.hooks.auth]!(config)) as TokenSource | undefined;
+  if (config !== undefined && hasHook(def, 'auth')) {
+    tokenSource = await callHook(def, container, 'auth', config);
     if (tokenSource !== undefined) {
       http.tokenSource = tokenSource;
       container.register(TOKEN_SOURCE, { useValue: tokenSource });

@@ -2,15 +2,15 @@ import type { Readable, Writable } from 'node:stream';
 import { CdkError, ProtocolError, StoppedError, describeError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
-import { resolveClass } from '../container/run-container';
 import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
 import { checkOpenState } from './capture/state-check';
 import { readLines } from './io/line-reader';
 import { OutputWriter } from './io/output-writer';
-import { PROTOCOL_VERSION, validateRequest, type OpenRequest, type Request } from '../protocol';
+import { PROTOCOL_VERSION, parseRequest, type OpenRequest, type Request, type RequestKind } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
-import { createRunContext, type RunHttpOptions } from './run-services';
+import { createRunContext, type RunContext, type RunHttpOptions } from './run-services';
+import { callHook } from './connector-hooks';
 
 /** Where a connector process reads requests and writes responses. */
 export interface ServeOptions {
@@ -24,8 +24,6 @@ export interface ServeOptions {
   onStoppable?: (stop: (reason: string) => void) => void;
 }
 
-const KINDS = ['spec', 'discover', 'validate', 'apply', 'open', 'acknowledge'] as const;
-
 /** Default graceful-stop deadline and periodic restart, as the Python CDK's. */
 export const DEFAULT_SESSION: SessionOptions = { stopDeadlineMs: 10 * 60_000, periodicRestartMs: 24 * 3600_000 };
 
@@ -38,7 +36,7 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
   const send = (msg: unknown): Promise<void> => out.write(JSON.stringify(msg) + '\n');
   const lines = readLines(options.stdin)[Symbol.asyncIterator]();
   let lineNo = 0;
-  const next = async (): Promise<{ req: Request; kind: (typeof KINDS)[number] } | undefined> => {
+  const next = async (): Promise<{ req: Request; kind: RequestKind } | undefined> => {
     for (;;) {
       const r = await lines.next();
       if (r.done) return undefined;
@@ -67,19 +65,24 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
       case 'discover': {
         const config = loadModel(def.configClass, req.discover!.config);
         const run = await createRunContext(def, config, options.log, undefined, options.http);
-        await send({ discovered: { bindings: discoveredBindings(await availableResources(def, run.container, config)) } });
+        try {
+          await send({ discovered: { bindings: discoveredBindings(await availableResources(def, run.container, config)) } });
+        } finally {
+          await run.http.close();
+        }
         break;
       }
       case 'validate': {
         const v = req.validate!;
         const config = loadModel(def.configClass, v.config);
         const run = await createRunContext(def, config, options.log, undefined, options.http);
-        if (def.hooks.validate !== undefined) {
-          const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
-          await connector[def.hooks.validate]!(config);
+        try {
+          await callHook(def, run.container, 'validate', config);
+          const resolved = resolveBindings(def, await availableResources(def, run.container, config), v.bindings ?? []);
+          await send({ validated: { bindings: resolved.map((b) => ({ resourcePath: [b.resource.name] })) } });
+        } finally {
+          await run.http.close();
         }
-        const resolved = resolveBindings(def, await availableResources(def, run.container, config), v.bindings ?? []);
-        await send({ validated: { bindings: resolved.map((b) => ({ resourcePath: [b.resource.name] })) } });
         break;
       }
       case 'apply':
@@ -94,41 +97,24 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
   }
 }
 
+type NextRequest = () => Promise<{ req: Request; kind: string } | undefined>;
+
+/** Serves `open`: migrates and prepares the config, resolves bindings, sends `opened`, runs the capture. */
 async function open(
   def: ConnectorDefinition,
   req: OpenRequest,
   options: ServeOptions,
   out: OutputWriter,
   send: (msg: unknown) => Promise<void>,
-  next: () => Promise<{ req: Request; kind: string } | undefined>,
+  next: NextRequest,
 ): Promise<void> {
   const log = options.log;
-  let rawConfig = req.capture.config;
-  let config = loadModel(def.configClass, rawConfig);
   const abort = new AbortController();
   // A graceful stop ends the HTTP client's waits (back-off, pacing) at once; requests in flight finish.
   const stopping = new AbortController();
   const http: RunHttpOptions = { ...options.http, stopSignal: stopping.signal };
-  let run = await createRunContext(def, config, log, abort.signal, http);
-  if (def.hooks.migrateConfig !== undefined) {
-    const connector = resolveClass(run.container, def.cls) as Record<string, (c: unknown) => unknown>;
-    const migrated = (await connector[def.hooks.migrateConfig]!(config)) as { message: string; config: Record<string, unknown> } | undefined;
-    if (migrated !== undefined) {
-      rawConfig = migrated.config;
-      config = loadModel(def.configClass, rawConfig);
-      const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
-      const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
-      log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
-      await run.http.close();
-      run = await createRunContext(def, config, log, abort.signal, http);
-    }
-  }
-  if (run.tokenSource?.prepare !== undefined) {
-    const prepared = await run.tokenSource.prepare(run.http, { config: rawConfig, configSchema: def.configSchema });
-    if (prepared.updatedConfig !== undefined) {
-      log.info({ eventType: 'configUpdate', config: prepared.updatedConfig }, 'Rotating OAuth2 tokens in endpoint config.');
-    }
-  }
+  const { rawConfig, config, run } = await migrateConfig(def, req.capture.config, { ...options, http }, abort.signal);
+  await prepareCredentials(def, run, rawConfig, log);
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   checkOpenState(req.state, bindings);
@@ -140,9 +126,65 @@ async function open(
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });
 
-  // Acknowledgements keep arriving while the capture runs; stdin closing asks for a graceful stop.
-  let readerError: unknown;
-  // Not awaited: Flow may keep stdin open after the capture ends.
+  const reader = readAcknowledgements(session, next);
+  let sessionError: unknown;
+  try {
+    await session.execute();
+  } catch (err) {
+    sessionError = err;
+  } finally {
+    await run.http.close();
+  }
+  // A broken request stream is the cause; the tasks it failed only report its consequence.
+  if (reader.error !== undefined) throw reader.error;
+  if (sessionError !== undefined) throw sessionError;
+  await out.flush();
+}
+
+/**
+ * Loads the endpoint config and creates the run's services; when a `@MigrateConfig` hook returns a
+ * migrated config, logs it encrypted as a config update and starts over with it.
+ */
+async function migrateConfig(
+  def: ConnectorDefinition,
+  given: Record<string, unknown>,
+  options: ServeOptions,
+  signal: AbortSignal,
+): Promise<{ rawConfig: Record<string, unknown>; config: object; run: RunContext }> {
+  const log = options.log;
+  let rawConfig = given;
+  let config = loadModel(def.configClass, rawConfig);
+  let run = await createRunContext(def, config, log, signal, options.http);
+  const migrated = await callHook(def, run.container, 'migrateConfig', config);
+  if (migrated !== undefined) {
+    rawConfig = migrated.config;
+    config = loadModel(def.configClass, rawConfig);
+    const { encryptConfig, DEFAULT_ENCRYPTION_URL } = await import('../common/http');
+    const encrypted = await encryptConfig(run.http, process.env.ENCRYPTION_URL ?? DEFAULT_ENCRYPTION_URL, rawConfig, def.configSchema);
+    log.info({ eventType: 'configUpdate', config: encrypted }, migrated.message);
+    await run.http.close();
+    run = await createRunContext(def, config, log, signal, options.http);
+  }
+  return { rawConfig, config, run };
+}
+
+/** Lets the token source rotate credentials stored in the config before any request (logged as a config update). */
+async function prepareCredentials(def: ConnectorDefinition, run: RunContext, rawConfig: Record<string, unknown>, log: Logger): Promise<void> {
+  if (run.tokenSource?.prepare === undefined) return;
+  const prepared = await run.tokenSource.prepare(run.http, { config: rawConfig, configSchema: def.configSchema });
+  if (prepared.updatedConfig !== undefined) {
+    log.info({ eventType: 'configUpdate', config: prepared.updatedConfig }, 'Rotating OAuth2 tokens in endpoint config.');
+  }
+}
+
+/**
+ * Reads the requests that follow `open` while the capture runs: acknowledgements go to the
+ * transactor; stdin closing asks for a graceful stop; anything else stops the capture and is
+ * reported through the returned holder's `error`. Not awaited: Flow may keep stdin open after the
+ * capture ends.
+ */
+function readAcknowledgements(session: CaptureSession, next: NextRequest): { error: unknown } {
+  const reader: { error: unknown } = { error: undefined };
   void (async () => {
     for (;;) {
       const item = await next();
@@ -155,21 +197,10 @@ async function open(
       session.transactor.acknowledge(item.req.acknowledge?.checkpoints ?? 0);
     }
   })().catch((err: unknown) => {
-    readerError = err;
+    reader.error = err;
     failOnReaderError(session, err);
   });
-  let sessionError: unknown;
-  try {
-    await session.execute();
-  } catch (err) {
-    sessionError = err;
-  } finally {
-    await run.http.close();
-  }
-  // A broken request stream is the cause; the tasks it failed only report its consequence.
-  if (readerError !== undefined) throw readerError;
-  if (sessionError !== undefined) throw sessionError;
-  await out.flush();
+  return reader;
 }
 
 /**
@@ -179,31 +210,6 @@ async function open(
 function failOnReaderError(session: CaptureSession, err: unknown): void {
   session.transactor.failAll(err);
   session.stop.abort(describeError(err));
-}
-
-/** Parses and validates one request line; names the line and what is wrong with it. */
-export function parseRequest(line: string, lineNo: number): { req: Request; kind: (typeof KINDS)[number] } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch (err) {
-    throw new ProtocolError(`request line ${lineNo} is not valid JSON (${(err as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ProtocolError(`request line ${lineNo} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
-  }
-  const present = KINDS.filter((k) => (parsed as Record<string, unknown>)[k] !== undefined);
-  if (present.length === 0) {
-    const keys = Object.keys(parsed).filter((k) => k !== '$internal');
-    throw new ProtocolError(`request line ${lineNo} is not a known request: expected one of ${KINDS.join(', ')}${keys.length ? `, got ${keys.join(', ')}` : ''}`);
-  }
-  if (present.length > 1) throw new ProtocolError(`request line ${lineNo} has several requests (${present.join(', ')}); send one per line`);
-  const result = validateRequest(parsed);
-  if (!result.success) {
-    const problems = result.errors.slice(0, 5).map((e) => `${e.path.replace(/^\$input\.?/, '')}: expected ${e.expected}${e.value === undefined ? ' but it is missing' : ''}`);
-    throw new ProtocolError(`request line ${lineNo} (${present[0]}) is malformed: ${problems.join('; ')}`);
-  }
-  return { req: result.data, kind: present[0]! };
 }
 
 /** Whether an error is the user's to fix (printed as one line without a stack). */

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-// class-transformer keeps @Type metadata in a storage its package does not export by name.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: { findTypeMetadata(t: Function, p: string): { typeFunction(): unknown } | undefined } };
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { lineage, metadata, type Class, type PropertyAnnotations, type SchemaPrimitive } from '../common/metadata';
+import { declaredType } from './class-transformer-types';
 import { pydanticTitle, sortSchemaKeys } from './pydantic-title';
 
 /** A JSON Schema object. */
@@ -236,8 +234,8 @@ function designPrimitive(t: unknown): SchemaPrimitive | undefined {
 export function nestedType(p: PropertyInfo): Class | undefined {
   for (const v of p.validators) {
     const target = v.target as Class;
-    const meta = defaultMetadataStorage.findTypeMetadata(target, p.name);
-    if (meta !== undefined) return meta.typeFunction() as Class;
+    const declared = declaredType(target, p.name);
+    if (declared !== undefined) return declared as Class;
   }
   const t = p.designType;
   if (typeof t === 'function' && t !== Date && designPrimitive(t) === undefined && t !== Function && t !== Promise) return t as Class;

@@ -11,7 +11,7 @@ function demoApiUrl(): Promise<string> {
 }
 
 /**
- * Calls the API through the runtime's shared HttpClient (retries, rate limiting, and the
+ * Calls the API through estuary-cdk's shared HttpClient (retries, rate limiting, and the
  * `Authorization` header from the connector's `@Auth()` method), validating every response with
  * the document models.
  */

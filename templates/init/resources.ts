@@ -5,7 +5,7 @@ import { Category, EndpointConfig, Item } from './models';
 /**
  * Items, captured incrementally. Each call fetches the items updated after the cursor, yields them,
  * then yields the `updated_at` of the last one: that cursor checkpoints the items before it. When
- * nothing is new the method returns without a cursor and the runtime calls it again after `interval`.
+ * nothing is new the method returns without a cursor and estuary-cdk calls it again after `interval`.
  */
 @Resource({ name: 'items', key: ['/id'], document: Item, interval: 'PT30S' })
 export class Items {

@@ -51,7 +51,7 @@ function loadUndici(): typeof import('undici') {
  * {@link CdkError}: {@link HttpError}, {@link HttpTransportError}, {@link HttpAbortedError},
  * {@link ResponseValidationError}, or {@link StoppedError} once the client is closed.
  *
- * The runtime makes one per connector process; construct one directly in tests and scripts.
+ * The server (src/runtime) makes one per connector process; construct one directly in tests and scripts.
  *
  * @example
  * const http = new HttpClient({ tokenSource: TokenSource.accessToken(config.apiToken) });
@@ -60,7 +60,7 @@ function loadUndici(): typeof import('undici') {
  */
 export class HttpClient {
   readonly log: Logger;
-  /** Credentials for requests not sent `withoutToken`; the runtime sets it once the config is known. */
+  /** Credentials for requests not sent `withoutToken`; the server sets it once the config is known. */
   tokenSource: TokenSource | undefined;
   private readonly retry: RetryOptions;
   private readonly timeouts: TimeoutOptions;

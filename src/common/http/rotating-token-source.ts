@@ -11,7 +11,7 @@ import {
 import { tokenAuthorization } from './token-cache';
 import type { Authorization, PrepareContext, PrepareResult, TokenSource } from './token-source';
 
-/** Where the runtime encrypts an updated endpoint config; `ENCRYPTION_URL` in the environment wins. */
+/** Where the connector encrypts an updated endpoint config; `ENCRYPTION_URL` in the environment wins. */
 export const DEFAULT_ENCRYPTION_URL = 'https://config-encryption.estuary.dev/v1/encrypt-config';
 
 /** Tokens are rotated at open when the access token expires within this window. */
@@ -88,7 +88,7 @@ export class RotatingTokenSource implements TokenSource {
   async prepare(http: HttpClient, context?: PrepareContext): Promise<PrepareResult> {
     if (!this.needsRotation()) return {};
     if (context === undefined) {
-      throw new TokenError('rotating OAuth2 tokens needs the endpoint config and its schema; the runtime must pass them to prepare()');
+      throw new TokenError('rotating OAuth2 tokens needs the endpoint config and its schema; the server must pass them to prepare()');
     }
     http.log.info('rotating OAuth2 tokens');
     const what = 'rotating OAuth2 refresh token';

@@ -22,7 +22,7 @@ export interface Authorization {
   value: string;
 }
 
-/** What the runtime passes to {@link TokenSource.prepare} at open. */
+/** What the connector's server passes to {@link TokenSource.prepare} at open. */
 export interface PrepareContext {
   /** The endpoint config object the credentials belong to (updated in place). */
   config: object;
@@ -35,7 +35,7 @@ export interface PrepareContext {
 /** What {@link TokenSource.prepare} returns. */
 export interface PrepareResult {
   /**
-   * The encrypted endpoint config after the credentials changed. The runtime logs it as the event
+   * The encrypted endpoint config after the credentials changed. The server logs it as the event
    * `{ eventType: 'configUpdate', config }` so Flow stores it.
    */
   updatedConfig?: object;
@@ -54,7 +54,7 @@ export interface TokenSource {
    * succeed (the source will hand out a different token); the request is then retried once.
    */
   invalidate?(rejected: Authorization): boolean;
-  /** Called by the runtime at open, before any request; may rotate credentials stored in the config. */
+  /** Called by the connector's server at open, before any request; may rotate credentials stored in the config. */
   prepare?(http: HttpClient, context?: PrepareContext): Promise<PrepareResult>;
 }
 
@@ -123,7 +123,7 @@ export const TokenSource = Object.freeze({
 
   /**
    * Single-use refresh tokens kept in the endpoint config. `credentials` must be the object inside
-   * the config the runtime passes to `prepare`, which rotates them at open when needed.
+   * the config the server passes to `prepare`, which rotates them at open when needed.
    */
   rotatingRefreshToken(credentials: RotatingCredentials, options: OAuth2TokenOptions): TokenSource & { prepare: NonNullable<TokenSource['prepare']> } {
     return new RotatingTokenSource(credentials, options);

@@ -61,9 +61,11 @@ export interface StrategyRecord {
   readonly tombstone?: (subtask: string | undefined) => Record<string, unknown>;
   readonly cutoff?: (ctx: { config: unknown; params: unknown }) => unknown;
   readonly where: string;
+  /** The decorated member as found, for the build step to check its shape. */
+  readonly member: { readonly value: unknown; readonly isStatic: boolean; readonly symbolName: boolean };
 }
 
-/** Options recorded by `@Resource`. */
+/** Options recorded by `@Resource`, as given: the build step checks them. */
 export interface ResourceRecord {
   readonly target: Class;
   readonly name?: string;
@@ -75,7 +77,6 @@ export interface ResourceRecord {
   readonly reduction?: string;
   readonly disable: boolean;
   readonly explicitAcks: boolean;
-  readonly resourceConfig?: Class;
   readonly resourceConfigDefaults?: Record<string, unknown>;
 }
 

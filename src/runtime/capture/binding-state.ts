@@ -5,11 +5,26 @@ type SubtaskOption = NonNullable<StrategyRecord['subtasks']>;
 import type { BoundBinding } from './bound-binding';
 import { encodeCursor } from './state-codec';
 
+/** A strategy's state: one entry, or one per subtask id (a subtask's entry may be null). */
+export type PerSubtask<T> = T | Record<string, T | null>;
+
+/** The incremental state of one (sub)task: its encoded cursor. */
+export interface StoredIncremental {
+  cursor?: unknown;
+}
+
+/** The backfill state of one (sub)task; null once it completed. */
+export interface StoredBackfill {
+  cutoff?: unknown;
+  next_page?: unknown;
+}
+
 /** A binding's state as the Python CDK's `ResourceState` stores it. */
 export interface StoredBindingState {
-  inc?: unknown;
-  backfill?: unknown;
-  snapshot?: unknown;
+  inc?: PerSubtask<StoredIncremental>;
+  backfill?: PerSubtask<StoredBackfill> | null;
+  /** Read by the snapshot driver's `snapshotState`, which checks each field. */
+  snapshot?: PerSubtask<unknown>;
   last_initialized?: string | null;
   is_connector_initiated?: boolean;
 }
@@ -26,6 +41,12 @@ export function orderedBindingState(state: StoredBindingState): StoredBindingSta
   for (const k of STATE_FIELDS) if (state[k] !== undefined) out[k] = state[k];
   for (const [k, v] of Object.entries(state)) if (!(k in out) && v !== undefined) out[k] = v;
   return out as StoredBindingState;
+}
+
+/** The state of subtask `id` (or the whole strategy's when `id` is undefined); undefined when absent. */
+export function subtaskState<T>(stored: PerSubtask<T> | null | undefined, id: string | undefined): T | null | undefined {
+  if (stored === undefined || stored === null) return id === undefined ? (stored as null | undefined) : undefined;
+  return id === undefined ? (stored as T) : (stored as Record<string, T | null>)[id];
 }
 
 /** Subtask ids of a strategy, or undefined when it does not fan out. */

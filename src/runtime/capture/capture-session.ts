@@ -19,7 +19,16 @@ import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
 import { compileDocumentCheck, type DocumentCheck } from './document-check';
-import { initialBindingState, orderedBindingState, subtaskIds, type StoredBindingState } from './binding-state';
+import { initialBindingState, orderedBindingState, subtaskIds, subtaskState, type StoredBackfill, type StoredBindingState, type StoredIncremental } from './binding-state';
+
+/** The task options every task of a session shares. */
+type SharedTaskOptions = ConstructorParameters<typeof Task>[2];
+
+/** The connector state `open` carries, as far as the session reads it. */
+interface OpenState {
+  bindingStateV1?: Record<string, StoredBindingState | null>;
+  backfillRequests?: Record<string, unknown>;
+}
 
 /** The name of the capture's root task, the parent of every binding task. */
 const ROOT_TASK = 'capture';
@@ -64,64 +73,25 @@ export class CaptureSession {
 
   /** Runs the capture until every task returns; throws naming the first failed task. */
   async execute(): Promise<void> {
-    const shared = { transactor: this.transactor, stop: this.stop, ...(this.options.spillBytes !== undefined ? { spillBytes: this.options.spillBytes } : {}) };
+    const shared: SharedTaskOptions = { transactor: this.transactor, stop: this.stop, ...(this.options.spillBytes !== undefined ? { spillBytes: this.options.spillBytes } : {}) };
     const root = new Task(ROOT_TASK, this.log, shared, false);
     const restart = setTimeout(() => this.stop.stop('periodic restart'), Math.min(this.options.periodicRestartMs, 2 ** 31 - 1));
     restart.unref();
     try {
-      const state = (this.open.state ?? {}) as { bindingStateV1?: Record<string, StoredBindingState | null>; backfillRequests?: Record<string, unknown> };
-      const requested = Object.keys(state.backfillRequests ?? {});
-      for (const key of requested) {
-        root.log.info({ stateKey: key }, 'clearing checkpoint due to backfill trigger');
-        await root.checkpoint({ bindingStateV1: { [key]: null }, backfillRequests: { [key]: null } });
-      }
+      const state = (this.open.state ?? {}) as OpenState;
+      const requested = await this.clearRequestedBackfills(root, state);
       const now = new Date();
       let soonest: Date | undefined;
       const indexByName = new Map(this.bindings.map((b, i) => [b.resource.name, i] as const));
       for (const [index, rb] of this.bindings.entries()) {
         const stateKey = rb.spec.stateKey ?? rb.resource.name;
-        let stored = state.bindingStateV1?.[stateKey] ?? undefined;
-        if (requested.includes(stateKey)) stored = undefined;
+        const stored = requested.includes(stateKey) ? undefined : (state.bindingStateV1?.[stateKey] ?? undefined);
         const b = this.bind(index, rb, stateKey, indexByName);
-        let initialize = stored === undefined || stored === null;
-        let connectorInitiated = false;
-        if (stored !== undefined && stored !== null) {
-          if (stored.last_initialized === undefined || stored.last_initialized === null) {
-            // As Python does, the whole binding state is written again with the field added.
-            stored = orderedBindingState({ ...stored, last_initialized: formatDateTime(now) });
-            await root.checkpoint({ bindingStateV1: { [stateKey]: stored } });
-          }
-          if (!stored.backfill && b.schedule) {
-            const missed = nextFire(b.schedule, parseDateTime(stored.last_initialized), now);
-            const future = nextFire(b.schedule, now);
-            if (missed !== undefined) {
-              initialize = true;
-              connectorInitiated = true;
-            }
-            if (future !== undefined && (soonest === undefined || future < soonest)) soonest = future;
-          }
-        }
-        let current: StoredBindingState;
-        if (initialize) {
-          current = initialBindingState(b, now);
-          if (connectorInitiated && stored) {
-            // A scheduled re-backfill keeps the incremental cursor and backfills up to its oldest value.
-            const min = minDatetimeCursor(stored);
-            if (min !== undefined && current.backfill && b.def.incremental?.cursor === 'datetime') {
-              current = { ...stored, backfill: withCutoff(current.backfill, formatDateTime(min)) };
-            }
-            current.is_connector_initiated = true;
-          }
-          current.last_initialized = formatDateTime(now);
-          current = orderedBindingState(current);
-          await root.checkpoint({ bindingStateV1: { [stateKey]: current } });
-        } else current = stored as StoredBindingState;
+        const { current, nextSchedule } = await this.initializeBinding(root, b, stored, now);
+        if (nextSchedule !== undefined && (soonest === undefined || nextSchedule < soonest)) soonest = nextSchedule;
         this.startBinding(b, current, shared);
       }
-      if (soonest !== undefined) {
-        const t = setTimeout(() => this.stop.stop('scheduled re-backfill'), Math.min(soonest.getTime() - Date.now(), 2 ** 31 - 1));
-        t.unref();
-      }
+      if (soonest !== undefined) this.stopAt(soonest, 'scheduled re-backfill');
       this.status.status(this.bindings.length === 0 ? 'Capture started. No bindings are enabled.' : 'Capture started.');
       this.status.started();
       await this.waitAll();
@@ -131,6 +101,66 @@ export class CaptureSession {
     if (this.firstError !== undefined) {
       throw new CaptureError(`Task ${this.firstError.task}: ${describeError(this.firstError.error)}`, { cause: this.firstError.error });
     }
+  }
+
+  /** Checkpoints away the state of bindings whose backfill was requested; returns their state keys. */
+  private async clearRequestedBackfills(root: Task, state: OpenState): Promise<string[]> {
+    const requested = Object.keys(state.backfillRequests ?? {});
+    for (const key of requested) {
+      root.log.info({ stateKey: key }, 'clearing checkpoint due to backfill trigger');
+      await root.checkpoint({ bindingStateV1: { [key]: null }, backfillRequests: { [key]: null } });
+    }
+    return requested;
+  }
+
+  /**
+   * The state a binding runs from: its stored state, or a fresh one (checkpointed) when it has none
+   * or its schedule fired while it was not running. Also returns the binding's next scheduled fire.
+   */
+  private async initializeBinding(
+    root: Task,
+    b: BoundBinding,
+    stored: StoredBindingState | null | undefined,
+    now: Date,
+  ): Promise<{ current: StoredBindingState; nextSchedule: Date | undefined }> {
+    const stateKey = b.stateKey;
+    let initialize = stored === undefined || stored === null;
+    let connectorInitiated = false;
+    let nextSchedule: Date | undefined;
+    if (stored !== undefined && stored !== null) {
+      if (stored.last_initialized === undefined || stored.last_initialized === null) {
+        // As Python does, the whole binding state is written again with the field added.
+        stored = orderedBindingState({ ...stored, last_initialized: formatDateTime(now) });
+        await root.checkpoint({ bindingStateV1: { [stateKey]: stored } });
+      }
+      if (!stored.backfill && b.schedule) {
+        const missed = nextFire(b.schedule, parseDateTime(stored.last_initialized), now);
+        nextSchedule = nextFire(b.schedule, now);
+        if (missed !== undefined) {
+          initialize = true;
+          connectorInitiated = true;
+        }
+      }
+    }
+    if (!initialize) return { current: stored as StoredBindingState, nextSchedule };
+    let current = initialBindingState(b, now);
+    if (connectorInitiated && stored) {
+      // A scheduled re-backfill keeps the incremental cursor and backfills up to its oldest value.
+      const min = minDatetimeCursor(stored);
+      if (min !== undefined && current.backfill && b.def.incremental?.cursor === 'datetime') {
+        current = { ...stored, backfill: withCutoff(current.backfill, formatDateTime(min)) };
+      }
+      current.is_connector_initiated = true;
+    }
+    current.last_initialized = formatDateTime(now);
+    current = orderedBindingState(current);
+    await root.checkpoint({ bindingStateV1: { [stateKey]: current } });
+    return { current, nextSchedule };
+  }
+
+  /** Stops the capture gracefully at `when` (a schedule fire), so the restart re-initializes bindings. */
+  private stopAt(when: Date, reason: string): void {
+    setTimeout(() => this.stop.stop(reason), Math.min(when.getTime() - Date.now(), 2 ** 31 - 1)).unref();
   }
 
   private bind(index: number, rb: ResolvedBinding, stateKey: string, indexByName: Map<string, number>): BoundBinding {
@@ -154,73 +184,90 @@ export class CaptureSession {
     };
   }
 
-  private startBinding(b: BoundBinding, state: StoredBindingState, shared: ConstructorParameters<typeof Task>[2]): void {
-    const inRange = (subtask?: string): boolean => inShardRange(shardHash(b.stateKey, subtask), this.open.range);
-    const acks = b.def.explicitAcks;
-    const spawn = (suffix: string, body: (task: Task) => Promise<void>): void => {
-      // Binding tasks are children of the root task, named as Python names them (capture.items.incremental).
-      const name = `${ROOT_TASK}.${suffix}`;
-      const task = new Task(name, this.log.child({ task: name }), shared, acks);
-      const p = body(task).catch((error: unknown) => {
-        if (this.stoppedCleanly(error)) return task.log.debug({ reason: this.stop.reason }, `task ${name} ended by the stop`);
-        task.log.error({ error: describeError(error) }, `task ${name} failed`);
-        if (this.firstError === undefined) this.firstError = { task: name, error };
-        this.stop.stop(`task ${name} failed`);
-      });
-      this.running.set(name, p.finally(() => this.running.delete(name)));
-    };
+  /** Starts a binding's tasks: one per strategy, or one per subtask in this shard's key range. */
+  private startBinding(b: BoundBinding, state: StoredBindingState, shared: SharedTaskOptions): void {
     this.status.addBinding();
-    const prefix = b.name;
     const optCtx = { config: b.config, params: b.params };
-    if (b.def.incremental !== undefined) {
-      const kind = b.def.incremental.cursor;
-      const ids = subtaskIds(b.def.incremental.subtasks, optCtx);
-      for (const id of ids ?? [undefined]) {
-        if (!inRange(id)) continue;
-        const stored = id === undefined ? state.inc : (state.inc as Record<string, unknown> | undefined)?.[id];
-        const where = `${b.def.incremental.where} state of ${b.stateKey}`;
-        spawn(`${prefix}.incremental${id === undefined ? '' : `.${id}`}`, async (task) => {
-          let cursor: CursorValue;
-          if (stored === undefined || stored === null) {
-            // A subtask added since the binding was initialized starts from the initial cursor.
-            cursor = b.def.incremental!.initial!(optCtx) as CursorValue;
-            await task.checkpoint({ bindingStateV1: { [b.stateKey]: { inc: id === undefined ? { cursor: encodeCursor(cursor) } : { [id]: { cursor: encodeCursor(cursor) } } } } });
-          } else cursor = decodeCursor(kind, (stored as { cursor?: unknown }).cursor, where);
-          await runIncremental(task, b, cursor, id);
-        });
-      }
+    const incremental = b.def.incremental;
+    if (incremental !== undefined) {
+      this.fanOut(b, 'incremental', subtaskIds(incremental.subtasks, optCtx), shared, (id) => {
+        const stored = subtaskState(state.inc, id);
+        return (task) => this.runIncrementalTask(task, b, stored, id);
+      });
     }
-    if (b.def.backfill !== undefined && state.backfill) {
-      const ids = subtaskIds(b.def.backfill.subtasks, optCtx);
-      const cutoffKind = b.def.incremental?.cursor ?? 'datetime';
-      for (const id of ids ?? [undefined]) {
-        if (!inRange(id)) continue;
-        const stored = (id === undefined ? state.backfill : (state.backfill as Record<string, unknown>)[id]) as { cutoff?: unknown; next_page?: unknown } | null | undefined;
-        if (!stored) continue;
-        spawn(`${prefix}.backfill${id === undefined ? '' : `.${id}`}`, async (task) => {
-          const bs: BackfillState = { cutoff: decodeCursor(cutoffKind, stored.cutoff, `${b.def.backfill!.where} state of ${b.stateKey}`), next_page: stored.next_page ?? null };
-          this.status.startBackfill(b.index);
-          const completed = await runBackfill(task, b, bs, id, state.is_connector_initiated === true);
-          this.status.endBackfill(b.index);
-          if (completed && b.schedule !== undefined && state.last_initialized) {
-            const now = new Date();
-            if (nextFire(b.schedule, parseDateTime(state.last_initialized), now) !== undefined) {
-              task.log.info('Backfill completed after the next backfill was scheduled. Resetting the connector to keep adherence to the schedule.');
-              this.stop.stop('schedule');
-            } else {
-              const future = nextFire(b.schedule, now);
-              if (future !== undefined) setTimeout(() => this.stop.stop('scheduled re-backfill'), Math.min(future.getTime() - now.getTime(), 2 ** 31 - 1)).unref();
-            }
-          }
-        });
-      }
+    const backfill = b.def.backfill;
+    if (backfill !== undefined && state.backfill) {
+      this.fanOut(b, 'backfill', subtaskIds(backfill.subtasks, optCtx), shared, (id) => {
+        const stored = subtaskState(state.backfill, id);
+        if (!stored) return undefined;
+        return (task) => this.runBackfillTask(task, b, stored, id, state);
+      });
     }
     if (b.def.snapshot !== undefined) {
-      const ids = subtaskIds(b.def.snapshot.subtasks, optCtx);
-      for (const id of ids ?? [undefined]) {
-        if (!inRange(id)) continue;
-        const stored = id === undefined ? state.snapshot : (state.snapshot as Record<string, unknown> | undefined)?.[id];
-        spawn(`${prefix}.snapshot${id === undefined ? '' : `.${id}`}`, (task) => runSnapshot(task, b, snapshotState(stored), id));
+      this.fanOut(b, 'snapshot', subtaskIds(b.def.snapshot.subtasks, optCtx), shared, (id) => {
+        const stored = subtaskState(state.snapshot, id);
+        return (task) => runSnapshot(task, b, snapshotState(stored), id);
+      });
+    }
+  }
+
+  /**
+   * Spawns a task `capture.<binding>.<kind>[.<subtask>]` for each subtask id (or one without), skipping those
+   * outside this shard's key range and those `body` declines (returns undefined for).
+   */
+  private fanOut(
+    b: BoundBinding,
+    kind: 'incremental' | 'backfill' | 'snapshot',
+    ids: readonly string[] | undefined,
+    shared: SharedTaskOptions,
+    body: (id: string | undefined) => ((task: Task) => Promise<void>) | undefined,
+  ): void {
+    for (const id of ids ?? [undefined]) {
+      if (!inShardRange(shardHash(b.stateKey, id), this.open.range)) continue;
+      const run = body(id);
+      if (run !== undefined) this.spawn(`${b.name}.${kind}${id === undefined ? '' : `.${id}`}`, b.def.explicitAcks, shared, run);
+    }
+  }
+
+  /** Runs `body` as a named task; its failure is logged, remembered (first one wins) and stops the capture. */
+  private spawn(suffix: string, acks: boolean, shared: SharedTaskOptions, body: (task: Task) => Promise<void>): void {
+    // Binding tasks are children of the root task, named as Python names them (capture.items.incremental).
+    const name = `${ROOT_TASK}.${suffix}`;
+    const task = new Task(name, this.log.child({ task: name }), shared, acks);
+    const p = body(task).catch((error: unknown) => {
+      if (this.stoppedCleanly(error)) return task.log.debug({ reason: this.stop.reason }, `task ${name} ended by the stop`);
+      task.log.error({ error: describeError(error) }, `task ${name} failed`);
+      if (this.firstError === undefined) this.firstError = { task: name, error };
+      this.stop.stop(`task ${name} failed`);
+    });
+    this.running.set(name, p.finally(() => this.running.delete(name)));
+  }
+
+  private async runIncrementalTask(task: Task, b: BoundBinding, stored: StoredIncremental | null | undefined, id: string | undefined): Promise<void> {
+    const incremental = b.def.incremental!;
+    let cursor: CursorValue;
+    if (stored === undefined || stored === null) {
+      // A subtask added since the binding was initialized starts from the initial cursor.
+      cursor = incremental.initial!({ config: b.config, params: b.params }) as CursorValue;
+      await task.checkpoint({ bindingStateV1: { [b.stateKey]: { inc: id === undefined ? { cursor: encodeCursor(cursor) } : { [id]: { cursor: encodeCursor(cursor) } } } } });
+    } else cursor = decodeCursor(incremental.cursor, stored.cursor, `${incremental.where} state of ${b.stateKey}`);
+    await runIncremental(task, b, cursor, id);
+  }
+
+  private async runBackfillTask(task: Task, b: BoundBinding, stored: StoredBackfill, id: string | undefined, state: StoredBindingState): Promise<void> {
+    const cutoffKind = b.def.incremental?.cursor ?? 'datetime';
+    const bs: BackfillState = { cutoff: decodeCursor(cutoffKind, stored.cutoff, `${b.def.backfill!.where} state of ${b.stateKey}`), next_page: stored.next_page ?? null };
+    this.status.startBackfill(b.index);
+    const completed = await runBackfill(task, b, bs, id, state.is_connector_initiated === true);
+    this.status.endBackfill(b.index);
+    if (completed && b.schedule !== undefined && state.last_initialized) {
+      const now = new Date();
+      if (nextFire(b.schedule, parseDateTime(state.last_initialized), now) !== undefined) {
+        task.log.info('Backfill completed after the next backfill was scheduled. Resetting the connector to keep adherence to the schedule.');
+        this.stop.stop('schedule');
+      } else {
+        const future = nextFire(b.schedule, now);
+        if (future !== undefined) this.stopAt(future, 'scheduled re-backfill');
       }
     }
   }
@@ -269,7 +316,7 @@ function minDatetimeCursor(state: StoredBindingState): Date | undefined {
   // Compared to the microsecond; the minimum keeps the text it was stored with.
   const inc = state.inc as Record<string, unknown> | undefined;
   if (!inc) return undefined;
-  const cursors = 'cursor' in inc ? [inc.cursor] : Object.values(inc).map((v) => (v as { cursor?: unknown } | null)?.cursor);
+  const cursors = 'cursor' in inc ? [inc.cursor] : Object.values(inc).map((v) => (v as StoredIncremental | null)?.cursor);
   let min: Date | undefined;
   for (const c of cursors) {
     try {
@@ -282,7 +329,7 @@ function minDatetimeCursor(state: StoredBindingState): Date | undefined {
   return min;
 }
 
-function withCutoff(backfill: unknown, cutoff: string): unknown {
-  if (backfill && typeof backfill === 'object' && 'cutoff' in backfill) return { ...(backfill as object), cutoff };
-  return Object.fromEntries(Object.entries(backfill as Record<string, unknown>).map(([k, v]) => [k, { ...(v as object), cutoff }]));
+function withCutoff(backfill: NonNullable<StoredBindingState['backfill']>, cutoff: string): StoredBindingState['backfill'] {
+  if (typeof backfill === 'object' && 'cutoff' in backfill) return { ...backfill, cutoff };
+  return Object.fromEntries(Object.entries(backfill as Record<string, StoredBackfill | null>).map(([k, v]) => [k, { ...v, cutoff }]));
 }

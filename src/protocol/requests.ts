@@ -1,4 +1,4 @@
-/** Protocol messages of Flow's capture protocol (JSON codec), as the connector sees them. */
+/** Requests of Flow's capture protocol (JSON codec): what the Flow runtime sends a connector. */
 
 export type ConnectorType = 'IMAGE' | 'LOCAL';
 
@@ -62,14 +62,3 @@ export interface Request {
   open?: OpenRequest;
   acknowledge?: AcknowledgeRequest;
 }
-
-export interface DiscoveredBinding {
-  recommendedName: string;
-  resourceConfig: Record<string, unknown>;
-  documentSchema: object;
-  key: readonly string[];
-  disable?: boolean;
-}
-
-/** The protocol version a capture connector must report. */
-export const PROTOCOL_VERSION = 3032023;

@@ -1,8 +1,26 @@
-import { ConnectorProtocolError } from './harness-errors';
-import { isJsonObject, JsonObject } from './json-utils';
+/**
+ * Responses of Flow's capture protocol (JSON codec): what a connector sends the Flow runtime, and
+ * the parser the harness reads them with, as strictly as the Flow runtime does.
+ */
+import { HarnessError } from '../common/errors';
 
 /** The protocol version a capture connector must report in its `spec` response. */
-export const CAPTURE_PROTOCOL = 3032023;
+export const PROTOCOL_VERSION = 3032023;
+
+/** A JSON object as parsed from the wire. */
+export type JsonObject = { [key: string]: unknown };
+
+/** True for a plain JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The connector broke the wire protocol: framing, JSON, unknown fields, order of responses. */
+export class ConnectorProtocolError extends HarnessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONNECTOR_PROTOCOL', message, options);
+  }
+}
 
 /** A parsed `spec` response. */
 export interface SpecResponse {
@@ -19,8 +37,10 @@ export interface DiscoveredBinding {
   recommendedName: string;
   resourceConfig: JsonObject;
   documentSchema: unknown;
+  /** The collection key as JSON pointers. */
   key: string[];
-  disable: boolean;
+  /** Suggests the binding start disabled; the parser always sets it. */
+  disable?: boolean;
   resourcePath?: string[];
 }
 
@@ -71,7 +91,7 @@ const RESPONSE_TYPES = ['spec', 'discovered', 'validated', 'applied', 'opened', 
 const PROTO_TYPE_NAMES: Record<string, string> = { sourced_schema: 'sourcedSchema' };
 
 /**
- * Checks a response line the way the runtime's pbjson decoder does: exactly one response variant,
+ * Checks a response the way the Flow runtime's pbjson decoder does: exactly one response variant,
  * each field in its json or proto spelling, unknown fields rejected.
  */
 export function parseResponse(message: unknown): ConnectorResponse {
@@ -97,15 +117,15 @@ export function parseResponse(message: unknown): ConnectorResponse {
         oauth2: 'oauth2',
         resourcePathPointers: 'resource_path_pointers',
       });
-      if (f.protocol !== CAPTURE_PROTOCOL) {
+      if (f.protocol !== PROTOCOL_VERSION) {
         throw new ConnectorProtocolError(
-          `connector returned an unexpected protocol version: ${JSON.stringify(f.protocol ?? 0)} (expected ${CAPTURE_PROTOCOL})`,
+          `connector returned an unexpected protocol version: ${JSON.stringify(f.protocol ?? 0)} (expected ${PROTOCOL_VERSION})`,
         );
       }
       return {
         type,
         spec: {
-          protocol: CAPTURE_PROTOCOL,
+          protocol: PROTOCOL_VERSION,
           configSchema: f.configSchema ?? {},
           resourceConfigSchema: f.resourceConfigSchema ?? {},
           documentationUrl: typeof f.documentationUrl === 'string' ? f.documentationUrl : undefined,
@@ -177,4 +197,23 @@ export function parseResponse(message: unknown): ConnectorResponse {
       return { type: 'checkpoint', updated: s.updated ?? {}, mergePatch: s.mergePatch === true };
     }
   }
+}
+
+/**
+ * Decodes one response line: JSON, then {@link parseResponse}. Returns the raw message next to the
+ * parsed one for readers that keep the wire form.
+ *
+ * @throws ConnectorProtocolError naming what is wrong with the line.
+ */
+export function decodeResponseLine(line: string): { raw: unknown; response: ConnectorResponse } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (err) {
+    const snippet = line.length > 120 ? `${line.slice(0, 120)}…` : line;
+    throw new ConnectorProtocolError(`parsing JSON message: connector wrote a line that is not JSON: ${JSON.stringify(snippet)}`, {
+      cause: err,
+    });
+  }
+  return { raw, response: parseResponse(raw) };
 }

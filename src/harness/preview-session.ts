@@ -1,3 +1,4 @@
+import { checkCaptureResponse, eofWithinCheckpoint, expectOpened } from './capture-checks';
 import { BindingCombiner } from './combiner';
 import { ConnectorLaunch, ConnectorProcess } from './connector-process';
 import { ConnectorProtocolError, HarnessError } from './harness-errors';
@@ -24,7 +25,7 @@ export interface CommittedTransaction {
 }
 
 /** Options for one capture session (one Open on one connector process). */
-export interface CaptureSessionOptions {
+export interface PreviewSessionOptions {
   launch: ConnectorLaunch;
   /** The body of the `open` request. */
   open: JsonObject;
@@ -37,6 +38,8 @@ export interface CaptureSessionOptions {
   delayMs: number;
   /** End the session (with no further transaction) when nothing is ready this long after a poll. */
   idleTimeoutMs?: number;
+  /** Checked after each commit: true ends the session (as `maxTransactions` does). */
+  stopAfterCommit?: () => boolean;
   /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
   onCommit: (tx: CommittedTransaction) => void;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
@@ -56,11 +59,11 @@ export interface SessionOutcome {
 }
 
 /**
- * Runs one capture session as the runtime does: internal spec, `open`, `opened` first, documents held
+ * Runs one capture session as the Flow runtime does: internal spec, `open`, `opened` first, documents held
  * until a checkpoint; every poll folds all checkpoints available at that moment into one transaction,
  * commits it and (when asked for) acknowledges it.
  */
-export async function runCaptureSession(options: CaptureSessionOptions): Promise<SessionOutcome> {
+export async function runPreviewSession(options: PreviewSessionOptions): Promise<SessionOutcome> {
   const { combiners } = options;
   const proc = new ConnectorProcess('capture', options.launch);
   const signal = new Signal();
@@ -80,33 +83,23 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
       return;
     }
     if (!opened) {
-      if (r.type !== 'opened') throw new ConnectorProtocolError(`expected opened as the first response to open, got ${r.type}`);
+      explicitAcks = expectOpened(r).explicitAcknowledgements;
       opened = true;
-      explicitAcks = r.explicitAcknowledgements;
       signal.notify();
       return;
     }
-    switch (r.type) {
-      case 'captured': {
-        const combiner = combiners[r.binding];
-        if (!combiner) {
-          throw new ConnectorProtocolError(`captured document for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
-        }
-        combiner.check(r.doc);
-        pending.push({ binding: r.binding, doc: r.doc });
+    const output = checkCaptureResponse(r, combiners.length);
+    switch (output.type) {
+      case 'captured':
+        combiners[output.binding]!.check(output.doc);
+        pending.push({ binding: output.binding, doc: output.doc });
         return;
-      }
       case 'sourcedSchema':
-        if (r.binding >= combiners.length) {
-          throw new ConnectorProtocolError(`sourcedSchema for binding ${r.binding}, but the capture has ${combiners.length} bindings`);
-        }
         return;
       case 'checkpoint':
-        ready.push({ docs: pending, state: { updated: r.updated, mergePatch: r.mergePatch } });
+        ready.push({ docs: pending, state: { updated: output.updated, mergePatch: output.mergePatch } });
         pending = [];
         return;
-      default:
-        throw new ConnectorProtocolError(`unexpected ${r.type} response during a capture session`);
     }
   };
   proc.onChunk = () => {
@@ -173,7 +166,7 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
       if (ready.length > 0) {
         commit();
         transactions++;
-        if (options.maxTransactions !== undefined && transactions >= options.maxTransactions) {
+        if ((options.maxTransactions !== undefined && transactions >= options.maxTransactions) || options.stopAfterCommit?.() === true) {
           proc.stop();
           break;
         }
@@ -186,7 +179,7 @@ export async function runCaptureSession(options: CaptureSessionOptions): Promise
     if (error) throw error;
     if (!outcome.stoppedByHarness) {
       if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened');
-      if (pending.length > 0) throw new ConnectorProtocolError('unexpected capture connector EOF while within a checkpoint');
+      if (pending.length > 0) throw eofWithinCheckpoint();
     }
     return { transactions, explicitAcknowledgements: explicitAcks, acknowledgementsSent: acks };
   } catch (err) {

@@ -1,0 +1,38 @@
+import typia from 'typia';
+import { ProtocolError } from '../common/errors';
+import type { Request } from './requests';
+
+/** Generated (typia) validator of request lines; extra properties are allowed and ignored. */
+export const validateRequest: (input: unknown) => typia.IValidation<Request> =
+  typia.createValidate<Request>();
+
+/** The request kinds, one of which each request line carries. */
+export const REQUEST_KINDS = ['spec', 'discover', 'validate', 'apply', 'open', 'acknowledge'] as const;
+
+/** One of {@link REQUEST_KINDS}. */
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** Parses and validates one request line; names the line and what is wrong with it. */
+export function parseRequest(line: string, lineNo: number): { req: Request; kind: RequestKind } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (err) {
+    throw new ProtocolError(`request line ${lineNo} is not valid JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ProtocolError(`request line ${lineNo} must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+  }
+  const present = REQUEST_KINDS.filter((k) => (parsed as Record<string, unknown>)[k] !== undefined);
+  if (present.length === 0) {
+    const keys = Object.keys(parsed).filter((k) => k !== '$internal');
+    throw new ProtocolError(`request line ${lineNo} is not a known request: expected one of ${REQUEST_KINDS.join(', ')}${keys.length ? `, got ${keys.join(', ')}` : ''}`);
+  }
+  if (present.length > 1) throw new ProtocolError(`request line ${lineNo} has several requests (${present.join(', ')}); send one per line`);
+  const result = validateRequest(parsed);
+  if (!result.success) {
+    const problems = result.errors.slice(0, 5).map((e) => `${e.path.replace(/^\$input\.?/, '')}: expected ${e.expected}${e.value === undefined ? ' but it is missing' : ''}`);
+    throw new ProtocolError(`request line ${lineNo} (${present[0]}) is malformed: ${problems.join('; ')}`);
+  }
+  return { req: result.data, kind: present[0]! };
+}
