@@ -36,3 +36,4 @@ export {
   DOC_UUID_PLACEHOLDER,
 } from './harness/lazy';
 export { injectable, inject, singleton } from 'tsyringe';
+export { airbyteShim, type AirbyteShim, type AirbyteShimOptions, type AirbyteShimCommonOptions, type AirbyteCommandShimOptions, type AirbyteInProcessShimOptions, type InProcessAirbyteSource } from './airbyte';

@@ -2,8 +2,10 @@ import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
 import { describeError } from '../common/errors';
 import { buildConnector } from '../build/connector-builder';
-import { isUserError, serve } from '../runtime/server';
-import { loadConnector } from './load-connector';
+import { isUserError, serve, type ServeOptions } from '../runtime/server';
+import { airbyteShim, serveAirbyte } from '../airbyte';
+import { LoadError } from '../common/errors';
+import { loadConnectorOrShim } from './load-connector';
 import { readConfigFile } from './read-config';
 import { parseDuration } from '../common/time';
 import type { SessionOptions } from '../runtime/capture/capture-session';
@@ -25,13 +27,30 @@ export function sessionFromEnv(env: NodeJS.ProcessEnv): Partial<SessionOptions> 
   return out;
 }
 
+/**
+ * What `run`/`spec`/`discover` serve: a `@Connector` class, an exported Airbyte shim, or (with
+ * `--airbyte -- <command…>`) an Airbyte-protocol command.
+ */
+function loadServable(args: readonly string[]): (options: ServeOptions) => Promise<void> {
+  if (args[0] === '--airbyte') {
+    const command = args.slice(args[1] === '--' ? 2 : 1);
+    if (command.length === 0) throw new LoadError('usage: estuary run --airbyte -- <command…> (e.g. docker run --rm -i airbyte/source-faker:6.2)');
+    const shim = airbyteShim({ command });
+    return (options) => serveAirbyte(shim, options);
+  }
+  const loaded = loadConnectorOrShim(args[0]!);
+  if ('shim' in loaded) return (options) => serveAirbyte(loaded.shim, options);
+  const def = buildConnector(loaded.connector);
+  return (options) => serve(def, options);
+}
+
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
   const log = createLogger();
   try {
     const target = args[0];
-    if (target === undefined) throw new Error('usage: estuary run <connector.ts|connector.js|folder>');
-    const def = buildConnector(loadConnector(target));
+    if (target === undefined) throw new Error('usage: estuary run <connector.ts|connector.js|folder> | --airbyte -- <command…>');
+    const serveIt = loadServable(args);
     const stops: ((reason: string) => void)[] = [];
     const onSignal = (sig: string): void => {
       log.info({ signal: sig }, 'stopping gracefully');
@@ -40,7 +59,7 @@ export async function runCommand(args: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    await serve(def, { stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s), session: sessionFromEnv(process.env) });
+    await serveIt({ stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s), session: sessionFromEnv(process.env) });
     return 0;
   } catch (err) {
     logFatal(log, err);
@@ -56,7 +75,7 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
     if (target === undefined) throw new Error(`usage: estuary ${kind} <connector> [--config file.yaml]`);
     const ci = args.indexOf('--config');
     const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
-    const def = buildConnector(loadConnector(target));
+    const serveIt = loadServable([target]);
     const chunks: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -65,7 +84,7 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
       },
     });
     const req = kind === 'spec' ? { spec: { connectorType: 'LOCAL', config } } : { discover: { connectorType: 'LOCAL', config } };
-    await serve(def, { stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
+    await serveIt({ stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
     const response = JSON.parse(chunks.join('')) as Record<string, unknown>;
     out.write(JSON.stringify(kind === 'spec' ? response.spec : response.discovered, null, 2) + '\n');
     return 0;
