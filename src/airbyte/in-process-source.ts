@@ -9,7 +9,7 @@ import type { ReadArgs, SourceDriver, SourceExit, SourceRun } from './source-dri
  * estuary-cdk neither depends on nor loads faros-airbyte-cdk (an optional peer).
  */
 export interface InProcessAirbyteSource {
-  spec(): Promise<{ spec: AirbyteSpec }>;
+  spec(): Promise<{ spec: object }>;
   check(config: never): Promise<{ connectionStatus: { status: string; message?: string } }>;
   discover(config: never): Promise<{ catalog: { streams: AirbyteStream[] } }>;
   read(config: never, redactedConfig: never, catalog: never, state: never): AsyncGenerator<unknown>;
@@ -39,7 +39,7 @@ export class InProcessSource implements SourceDriver {
   async spec(): Promise<AirbyteSpec> {
     const restore = this.captureLogger(() => undefined);
     try {
-      return (await this.source.spec()).spec;
+      return (await this.source.spec()).spec as AirbyteSpec;
     } finally {
       restore();
     }
