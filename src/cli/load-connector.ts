@@ -4,6 +4,7 @@ import { LoadError } from '../common/errors';
 import { metadata, type Class } from '../common/metadata';
 import { findSecondCopies } from '../container/library-copies';
 import { registerTypeScript } from './ts-register';
+import { isAirbyteShim, type AirbyteShim } from '../airbyte';
 
 const ENTRY_NAMES = ['connector.ts', 'connector.js', 'index.ts', 'index.js', 'main.ts', 'main.js'];
 
@@ -27,6 +28,16 @@ export function resolveConnectorFile(target: string): string {
  * `@Connector` class. Errors name the file (and line, for load failures) and what to change.
  */
 export function loadConnector(target: string): Class {
+  const loaded = loadConnectorOrShim(target);
+  if ('shim' in loaded) throw new LoadError(`${target} exports an Airbyte shim, not a @Connector class; run it with estuary run or estuary preview`);
+  return loaded.connector;
+}
+
+/**
+ * Loads a connector module and returns its single exported `@Connector` class or, when it exports
+ * none, its single exported {@link AirbyteShim} (from `airbyteShim(...)`).
+ */
+export function loadConnectorOrShim(target: string): { connector: Class } | { shim: AirbyteShim } {
   const file = resolveConnectorFile(target);
   const copies = findSecondCopies(path.dirname(file));
   if (copies.length > 0) {
@@ -41,15 +52,20 @@ export function loadConnector(target: string): Class {
   } catch (err) {
     throw new LoadError(`loading ${path.relative(process.cwd(), file) || file} failed${locate(err, file)}: ${(err as Error).message?.split('\n')[0] ?? String(err)}`, { cause: err });
   }
+  if (!Object.values(mod).some((v) => metadata.isConnector(v))) {
+    const shims = [...new Set(Object.values(mod).filter(isAirbyteShim))];
+    if (shims.length === 1) return { shim: shims[0]! };
+    if (shims.length > 1) throw new LoadError(`${path.relative(process.cwd(), file)} exports several Airbyte shims; export exactly one`);
+  }
   const found = Object.entries(mod).filter(([, v]) => metadata.isConnector(v));
   if (found.length === 0) {
-    throw new LoadError(`${path.relative(process.cwd(), file)} exports no @Connector class; export the class decorated with @Connector({ config, resources })`);
+    throw new LoadError(`${path.relative(process.cwd(), file)} exports no @Connector class; export the class decorated with @Connector({ config, resources }) (or an airbyteShim({...}))`);
   }
   const classes = [...new Set(found.map(([, v]) => v))];
   if (classes.length > 1) {
     throw new LoadError(`${path.relative(process.cwd(), file)} exports several @Connector classes (${found.map(([k]) => k).join(', ')}); export exactly one`);
   }
-  return classes[0] as Class;
+  return { connector: classes[0] as Class };
 }
 
 function locate(err: unknown, file: string): string {

@@ -4,6 +4,7 @@ const USAGE = `usage: estuary <command> [options]
 
 commands:
   run <connector>                       serve the Flow capture protocol on stdio
+  run --airbyte -- <command…>           serve an Airbyte-protocol source (spec, check, discover, read) as a Flow capture
   spec <connector>                      print the connector's spec
   discover <connector> --config <file>  print the discovered bindings
   preview <connector> [options]         play the Flow runtime locally and print what is captured

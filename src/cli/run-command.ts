@@ -1,9 +1,10 @@
 import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
-import { CdkError, describeError } from '../common/errors';
+import { CdkError, LoadError, describeError } from '../common/errors';
 import { buildConnector } from '../build/connector-builder';
-import { isUserError, serve } from '../runtime/server';
-import { loadConnector } from './load-connector';
+import { isUserError, serve, type ServeOptions } from '../runtime/server';
+import { airbyteShim, serveAirbyte } from '../airbyte';
+import { loadConnectorOrShim } from './load-connector';
 import { readConfigFile } from './read-config';
 import { parseIsoDuration } from '../common/time';
 import type { SessionOptions } from '../runtime/capture/capture-session';
@@ -46,14 +47,31 @@ export function exitOnUnhandled(log: Logger, proc: NodeJS.Process = process): vo
   proc.on('uncaughtException', fail('uncaught exception'));
 }
 
+/**
+ * What `run`/`spec`/`discover` serve: a `@Connector` class, an exported Airbyte shim, or (with
+ * `--airbyte -- <command…>`) an Airbyte-protocol command.
+ */
+function loadServable(args: readonly string[]): (options: ServeOptions) => Promise<void> {
+  if (args[0] === '--airbyte') {
+    const command = args.slice(args[1] === '--' ? 2 : 1);
+    if (command.length === 0) throw new LoadError('usage: estuary run --airbyte -- <command…> (e.g. docker run --rm -i airbyte/source-faker:6.2)');
+    const shim = airbyteShim({ command });
+    return (options) => serveAirbyte(shim, options);
+  }
+  const loaded = loadConnectorOrShim(args[0]!);
+  if ('shim' in loaded) return (options) => serveAirbyte(loaded.shim, options);
+  const def = buildConnector(loaded.connector);
+  return (options) => serve(def, options);
+}
+
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
   const log = createLogger();
   exitOnUnhandled(log);
   try {
     const target = args[0];
-    if (target === undefined) throw new UsageError('estuary run needs the connector to run: estuary run <connector.ts|connector.js|folder>');
-    const def = buildConnector(loadConnector(target));
+    if (target === undefined) throw new UsageError('estuary run needs the connector to run: estuary run <connector.ts|connector.js|folder> | --airbyte -- <command…>');
+    const serveIt = loadServable(args);
     const stops: ((reason: string) => void)[] = [];
     const onSignal = (sig: string): void => {
       log.info({ signal: sig }, 'stopping gracefully');
@@ -62,7 +80,7 @@ export async function runCommand(args: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    await serve(def, { stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s), session: sessionFromEnv(process.env) });
+    await serveIt({ stdin: process.stdin, stdout: process.stdout, log, onStoppable: (s) => stops.push(s), session: sessionFromEnv(process.env) });
     return 0;
   } catch (err) {
     logFatal(log, err);
@@ -78,7 +96,7 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
     if (target === undefined) throw new UsageError(`estuary ${kind} needs the connector: estuary ${kind} <connector> [--config file.yaml]`);
     const ci = args.indexOf('--config');
     const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
-    const def = buildConnector(loadConnector(target));
+    const serveIt = loadServable([target]);
     const chunks: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -87,7 +105,7 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
       },
     });
     const req = kind === 'spec' ? { spec: { connectorType: 'LOCAL', config } } : { discover: { connectorType: 'LOCAL', config } };
-    await serve(def, { stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
+    await serveIt({ stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
     const response = JSON.parse(chunks.join('')) as Record<string, unknown>;
     out.write(JSON.stringify(kind === 'spec' ? response.spec : response.discovered, null, 2) + '\n');
     return 0;
