@@ -16,6 +16,7 @@ export { shardHash } from './common/shard-hash';
 export { parseDuration, formatDuration, formatDateTime, parseDateTime } from './common/time';
 export { clearMetadata, type Class } from './common/metadata';
 export * from './common/http';
+export { JwtTokenSource, JWT_BEARER_GRANT, normalizePem, boxAppConfig, type JwtTokenOptions, type JwtExchangeOptions, type JwtKey, type SalesforceJwtOptions, type BoxJwtOptions, type AppStoreConnectOptions, type RingCentralJwtOptions } from './common/http';
 export * from './common/streams';
 export { CONFIG, LOGGER, HTTP_CLIENT, TOKEN_SOURCE, BindingContext } from './container';
 export { buildConnector } from './build/connector-builder';
