@@ -6,6 +6,7 @@ commands:
   run <connector>                       serve the Flow capture protocol on stdio
   spec <connector>                      print the connector's spec
   discover <connector> --config <file>  print the discovered bindings
+  docs <connector> [--check|--write f]  render the config reference page (Markdown)
   preview <connector> [options]         play the Flow runtime locally and print what is captured
   init <dir>                            scaffold a new connector
 
@@ -20,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'spec':
     case 'discover':
       return printCommand(command, args, process.stdout);
+    case 'docs':
+      return (await import('./docs-command')).docsCommand(args, process.stdout, process.stderr);
     case 'preview': {
       const { previewCommand } = await import('../harness/preview-command');
       return previewCommand(args, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });

@@ -1,10 +1,10 @@
-import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
 import { describeError } from '../common/errors';
 import { buildConnector } from '../build/connector-builder';
 import { isUserError, serve } from '../runtime/server';
 import { loadConnector } from './load-connector';
 import { readConfigFile } from './read-config';
+import { connectorResponse } from './connector-response';
 import { parseDuration } from '../common/time';
 import type { SessionOptions } from '../runtime/capture/capture-session';
 
@@ -56,18 +56,8 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
     if (target === undefined) throw new Error(`usage: estuary ${kind} <connector> [--config file.yaml]`);
     const ci = args.indexOf('--config');
     const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
-    const def = buildConnector(loadConnector(target));
-    const chunks: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk.toString());
-        cb();
-      },
-    });
-    const req = kind === 'spec' ? { spec: { connectorType: 'LOCAL', config } } : { discover: { connectorType: 'LOCAL', config } };
-    await serve(def, { stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
-    const response = JSON.parse(chunks.join('')) as Record<string, unknown>;
-    out.write(JSON.stringify(kind === 'spec' ? response.spec : response.discovered, null, 2) + '\n');
+    const response = await connectorResponse(kind, target, config, log);
+    out.write(JSON.stringify(response, null, 2) + '\n');
     return 0;
   } catch (err) {
     logFatal(log, err);
