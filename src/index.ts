@@ -83,6 +83,9 @@ export type { OAuth2TokenOptions, OAuth2Grant, ClientCredentialsPlacement, OAuth
 export { RotatingTokenSource, type RotatingCredentials } from './common/http/rotating-token-source';
 export { GoogleServiceAccountTokenSource, type GoogleServiceAccountOptions } from './common/http/google-service-account';
 export { oauth2Spec, type OAuth2Spec } from './common/http/oauth2-spec';
+export { JwtTokenSource, JWT_BEARER_GRANT, type JwtTokenOptions, type JwtExchangeOptions } from './common/http/jwt-token-source';
+export { normalizePem, type JwtKey } from './common/http/jwt-key';
+export { boxAppConfig, type SalesforceJwtOptions, type BoxJwtOptions, type AppStoreConnectOptions, type RingCentralJwtOptions } from './common/http/jwt-presets';
 
 // Stream processors
 export {

@@ -7,6 +7,7 @@ commands:
   run --airbyte -- <command…>           serve an Airbyte-protocol source (spec, check, discover, read) as a Flow capture
   spec <connector>                      print the connector's spec
   discover <connector> --config <file>  print the discovered bindings
+  docs <connector> [--check|--write f]  render the config reference page (Markdown)
   preview <connector> [options]         play the Flow runtime locally and print what is captured
   init <dir>                            scaffold a new connector
 
@@ -21,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'spec':
     case 'discover':
       return printCommand(command, args, process.stdout);
+    case 'docs':
+      return (await import('./docs-command')).docsCommand(args, process.stdout, process.stderr);
     case 'preview': {
       const { previewCommand } = await import('../harness/preview-command');
       return previewCommand(args, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });

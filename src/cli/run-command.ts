@@ -1,11 +1,8 @@
-import { Readable, Writable } from 'node:stream';
 import { createLogger, type Logger } from '../common/logger';
-import { CdkError, LoadError, describeError } from '../common/errors';
-import { buildConnector } from '../build/connector-builder';
-import { isUserError, serve, type ServeOptions } from '../runtime/server';
-import { airbyteShim, serveAirbyte } from '../airbyte';
-import { loadConnectorOrShim } from './load-connector';
+import { CdkError, describeError } from '../common/errors';
+import { isUserError } from '../runtime/server';
 import { readConfigFile } from './read-config';
+import { connectorResponse, loadServable } from './connector-response';
 import { parseIsoDuration } from '../common/time';
 import type { SessionOptions } from '../runtime/capture/capture-session';
 
@@ -47,22 +44,6 @@ export function exitOnUnhandled(log: Logger, proc: NodeJS.Process = process): vo
   proc.on('uncaughtException', fail('uncaught exception'));
 }
 
-/**
- * What `run`/`spec`/`discover` serve: a `@Connector` class, an exported Airbyte shim, or (with
- * `--airbyte -- <command…>`) an Airbyte-protocol command.
- */
-function loadServable(args: readonly string[]): (options: ServeOptions) => Promise<void> {
-  if (args[0] === '--airbyte') {
-    const command = args.slice(args[1] === '--' ? 2 : 1);
-    if (command.length === 0) throw new LoadError('usage: estuary run --airbyte -- <command…> (e.g. docker run --rm -i airbyte/source-faker:6.2)');
-    const shim = airbyteShim({ command });
-    return (options) => serveAirbyte(shim, options);
-  }
-  const loaded = loadConnectorOrShim(args[0]!);
-  if ('shim' in loaded) return (options) => serveAirbyte(loaded.shim, options);
-  const def = buildConnector(loaded.connector);
-  return (options) => serve(def, options);
-}
 
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {
@@ -96,18 +77,8 @@ export async function printCommand(kind: 'spec' | 'discover', args: string[], ou
     if (target === undefined) throw new UsageError(`estuary ${kind} needs the connector: estuary ${kind} <connector> [--config file.yaml]`);
     const ci = args.indexOf('--config');
     const config = ci >= 0 && args[ci + 1] !== undefined ? readConfigFile(args[ci + 1]!) : {};
-    const serveIt = loadServable([target]);
-    const chunks: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk.toString());
-        cb();
-      },
-    });
-    const req = kind === 'spec' ? { spec: { connectorType: 'LOCAL', config } } : { discover: { connectorType: 'LOCAL', config } };
-    await serveIt({ stdin: Readable.from([JSON.stringify(req) + '\n']), stdout: sink, log });
-    const response = JSON.parse(chunks.join('')) as Record<string, unknown>;
-    out.write(JSON.stringify(kind === 'spec' ? response.spec : response.discovered, null, 2) + '\n');
+    const response = await connectorResponse(kind, target, config, log);
+    out.write(JSON.stringify(response, null, 2) + '\n');
     return 0;
   } catch (err) {
     logFatal(log, err);

@@ -12,6 +12,8 @@ type LongLivedClientCredentialsOAuth2Credentials = ClientCredentialsOAuth2Creden
 type GoogleServiceAccountCredentials = Titled & { service_account: string };
 import { GoogleServiceAccountTokenSource, type GoogleServiceAccountOptions } from './google-service-account';
 import type { HttpClient } from './http-client';
+import * as jwtPresets from './jwt-presets';
+import { JwtTokenSource, type JwtTokenOptions } from './jwt-token-source';
 import { OAuth2TokenSource, type OAuth2TokenOptions } from './oauth2-token-source';
 import { RotatingTokenSource, type RotatingCredentials } from './rotating-token-source';
 import { StaticTokenSource, tokenAuthorization, type TokenHeaderOptions } from './token-cache';
@@ -133,4 +135,12 @@ export const TokenSource = Object.freeze({
   googleServiceAccount(key: string | GoogleServiceAccountCredentials, options: GoogleServiceAccountOptions): TokenSource {
     return new GoogleServiceAccountTokenSource(typeof key === 'string' ? key : key.service_account, options);
   },
+
+  /** A JWT, used as the bearer token or exchanged at a token endpoint (RFC 7523); see docs/http.md. */
+  jwt: (options: JwtTokenOptions): TokenSource => new JwtTokenSource(options),
+  /** JWT presets: Salesforce (JWT bearer flow), Box, App Store Connect, RingCentral. */
+  salesforceJwt: jwtPresets.salesforceJwt as (o: jwtPresets.SalesforceJwtOptions) => TokenSource,
+  boxJwt: jwtPresets.boxJwt as (config: string | jwtPresets.BoxJwtOptions, overrides?: Partial<jwtPresets.BoxJwtOptions>) => TokenSource,
+  appStoreConnect: jwtPresets.appStoreConnect as (o: jwtPresets.AppStoreConnectOptions) => TokenSource,
+  ringCentralJwt: jwtPresets.ringCentralJwt as (o: jwtPresets.RingCentralJwtOptions) => TokenSource,
 });
