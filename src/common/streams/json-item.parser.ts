@@ -1,0 +1,133 @@
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+import { JsonPathAssembler, type LargeIntegerMode } from './json-path.assembler';
+import type { ItemPiece, ScannedItem } from './json-prefix.scanner';
+import { StreamParseError } from './stream.errors';
+import { createJsonTokenizer, END_OF_INPUT, tokensOf, type JsonTokenizer } from './stream-json.adapter';
+
+/** A malformed-JSON error placed by the chunk it was found in (stream-json does not report positions). */
+export function malformedJson(err: unknown, chunkStart: number, chunkEnd: number): StreamParseError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const where = chunkEnd - chunkStart <= 1 ? `at byte ${chunkStart}` : `between bytes ${chunkStart} and ${chunkEnd}`;
+  return new StreamParseError(`malformed JSON ${where}: ${reason}`, { offset: chunkStart }, { cause: err });
+}
+
+/** The input ended inside a value. */
+export function truncatedJson(offset: number, err?: unknown): StreamParseError {
+  if (err === undefined) return new StreamParseError(`truncated JSON: the input ended at byte ${offset} inside a value`, { offset });
+  const reason = err instanceof Error ? err.message : String(err);
+  return new StreamParseError(`truncated JSON: the input ended at byte ${offset} (${reason})`, { offset }, { cause: err });
+}
+
+/** Bytes that are not UTF-8 (RFC 8259 requires it; substituting U+FFFD would corrupt documents). */
+export function invalidUtf8(err: unknown, chunkStart: number, chunkEnd: number): StreamParseError {
+  return new StreamParseError(`invalid UTF-8 in JSON input between bytes ${chunkStart} and ${chunkEnd}`, { offset: chunkStart }, { cause: err });
+}
+
+/** Tokenizes `text` into `assembler`, turning a tokenizer error into a {@link StreamParseError}. */
+export function feedTokens(tokenizer: JsonTokenizer, assembler: JsonPathAssembler, text: string, chunkStart: number, chunkEnd: number, out: unknown[]): void {
+  let tokens;
+  try {
+    tokens = tokensOf(tokenizer(text));
+  } catch (err) {
+    throw malformedJson(err, chunkStart, chunkEnd);
+  }
+  assembler.consume(tokens, out);
+}
+
+function viewOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Parses one item the way the tokenizer path always did, piece by piece: exact big integers, and
+ * errors placed by the chunk they were found in. Used for items with long integer literals and for
+ * anything `JSON.parse` refused (to report it). `endOfInput` is set when the input ended inside the item.
+ */
+export function parseItemSlowly(pieces: readonly ItemPiece[], mode: LargeIntegerMode, endOfInput?: number): unknown {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  const tokenizer = createJsonTokenizer();
+  const assembler = new JsonPathAssembler('', mode);
+  const out: unknown[] = [];
+  for (const piece of pieces) {
+    let text: string;
+    try {
+      text = decoder.decode(piece.bytes, { stream: true });
+    } catch (err) {
+      throw invalidUtf8(err, piece.chunkStart, piece.chunkEnd);
+    }
+    if (text.length > 0) feedTokens(tokenizer, assembler, text, piece.chunkStart, piece.chunkEnd, out);
+  }
+  const last = pieces[pieces.length - 1]!;
+  try {
+    const tail = decoder.decode();
+    if (tail.length > 0) feedTokens(tokenizer, assembler, tail, last.chunkStart, last.chunkEnd, out);
+  } catch (err) {
+    if (err instanceof StreamParseError) throw err;
+    throw invalidUtf8(err, last.chunkStart, last.chunkEnd);
+  }
+  try {
+    assembler.consume(tokensOf(tokenizer(END_OF_INPUT)), out);
+  } catch (err) {
+    throw endOfInput === undefined ? malformedJson(err, last.chunkStart, last.chunkEnd) : truncatedJson(endOfInput, err);
+  }
+  if (endOfInput !== undefined || assembler.inValue) throw truncatedJson(endOfInput ?? last.chunkEnd);
+  if (out.length !== 1) throw malformedJson(new Error('expected one value'), last.chunkStart, last.chunkEnd);
+  return out[0];
+}
+
+/** One item: `JSON.parse` when it is safe and valid, the tokenizer otherwise. */
+function parseItem(item: ScannedItem, mode: LargeIntegerMode): unknown {
+  if (!item.big) {
+    const bytes = item.pieces.length === 1 ? viewOf(item.pieces[0]!.bytes) : Buffer.concat(item.pieces.map((p) => p.bytes));
+    if (isUtf8(bytes)) {
+      try {
+        return JSON.parse(bytes.toString('utf8'));
+      } catch {
+        // fall through, so the error is reported the same way as always
+      }
+    }
+  }
+  return parseItemSlowly(item.pieces, mode);
+}
+
+/**
+ * Parses sibling items of one chunk with a single `JSON.parse` of `[` + their span + `]`: the bytes
+ * between siblings are separators, so the span parses to exactly as many values when it is valid.
+ */
+function parseRun(items: readonly ScannedItem[], from: number, to: number, out: unknown[]): boolean {
+  const first = items[from]!.pieces[0]!.bytes;
+  const last = items[to - 1]!.pieces[0]!.bytes;
+  const start = first.byteOffset;
+  const span = Buffer.from(first.buffer, start, last.byteOffset + last.byteLength - start);
+  if (!isUtf8(span)) return false;
+  let values: unknown;
+  try {
+    values = JSON.parse(`[${span.toString('utf8')}]`);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(values) || values.length !== to - from) return false;
+  for (let i = 0; i < values.length; i++) out.push(values[i]);
+  return true;
+}
+
+/** Parses scanned items into values, in order, appending them to `out`. */
+export function parseItems(items: readonly ScannedItem[], mode: LargeIntegerMode, out: unknown[]): void {
+  let k = 0;
+  while (k < items.length) {
+    const item = items[k]!;
+    if (item.big || item.pieces.length !== 1) {
+      out.push(parseItem(item, mode));
+      k++;
+      continue;
+    }
+    let j = k + 1;
+    while (j < items.length && items[j]!.sibling && !items[j]!.big && items[j]!.pieces.length === 1) j++;
+    if (j - k > 1 && parseRun(items, k, j, out)) {
+      k = j;
+      continue;
+    }
+    for (; k < j; k++) out.push(parseItem(items[k]!, mode));
+  }
+}

@@ -1,0 +1,407 @@
+/**
+ * A byte-level scanner that splits JSON input into the values found at an ijson-style prefix ("items")
+ * and everything else ("outer" bytes). It does not build values: items are handed whole to
+ * `JSON.parse` by the processor, which is several times faster than tokenizing them, and the outer
+ * bytes (with each item replaced by `null`) go through the validating tokenizer that builds the
+ * remainder. The scanner only tracks what it needs to find item boundaries: strings and their escapes,
+ * nesting depth, and the keys on the way to the prefix. It trusts the tokenizer and `JSON.parse` to
+ * reject malformed input, and is arranged so that splitting never turns malformed input into valid.
+ */
+
+/** Part of one item that arrived in one chunk, with that chunk's byte range (for error messages). */
+export interface ItemPiece {
+  bytes: Uint8Array;
+  chunkStart: number;
+  chunkEnd: number;
+}
+
+/** One complete item. */
+export interface ScannedItem {
+  /** Every piece of the item, in order (one unless it spanned chunks). */
+  pieces: ItemPiece[];
+  /** It holds an integer literal of 16 digits or more, which `JSON.parse` might round. */
+  big: boolean;
+  /** It follows the previous item of the same chunk in the same array, with only separators between. */
+  sibling: boolean;
+}
+
+/** What one call to {@link JsonPrefixScanner.scan} found, in input order. */
+export interface ScanOutput {
+  /** Outer bytes, with {@link PLACEHOLDER} where each item was. */
+  outer: Uint8Array[];
+  items: ScannedItem[];
+}
+
+/** Stands in for an item in the outer bytes: a value the tokenizer accepts wherever the item was. */
+export const PLACEHOLDER: Uint8Array = Buffer.from('null');
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+// Byte classes, so the hot loops switch over a few small integers.
+const OTHER = 0;
+const WS = 1;
+const DIGIT = 2;
+const STRING = 3;
+const OPEN = 4;
+const CLOSE = 5;
+const NOT_INTEGER = 6; // `.`, `e`, `E`: the literal is not an integer
+const SIGN = 7;
+const SEPARATOR = 8; // `,` and `:`
+const CLASS = new Uint8Array(256);
+for (const c of ' \t\n\r') CLASS[c.charCodeAt(0)] = WS;
+for (const c of '0123456789') CLASS[c.charCodeAt(0)] = DIGIT;
+for (const c of '{[') CLASS[c.charCodeAt(0)] = OPEN;
+for (const c of '}]') CLASS[c.charCodeAt(0)] = CLOSE;
+for (const c of '.eE') CLASS[c.charCodeAt(0)] = NOT_INTEGER;
+for (const c of '+-') CLASS[c.charCodeAt(0)] = SIGN;
+for (const c of ',:') CLASS[c.charCodeAt(0)] = SEPARATOR;
+CLASS[QUOTE] = STRING;
+
+/** An integer literal this long may lie beyond ±2^53; shorter ones never do. */
+const BIG_DIGITS = 16;
+const BOM = [0xef, 0xbb, 0xbf];
+
+// Item kinds.
+const CONTAINER = 0;
+const STRING_ITEM = 1;
+const SCALAR_ITEM = 2;
+
+// What the outer scanner is inside of.
+const OUTER_VALUE = 0; // between tokens
+const OUTER_STRING = 1;
+const OUTER_SCALAR = 2;
+
+const NO_QUOTE = -1;
+const NO_QUOTE_IN_ESCAPE = -2;
+
+/**
+ * The index of the quote that ends a string whose unread part starts at `b[i]` (no escape pending
+ * there), or {@link NO_QUOTE} / {@link NO_QUOTE_IN_ESCAPE} when it does not end in this chunk (the
+ * latter when the chunk ends with an unfinished escape, so the next chunk's first byte is escaped).
+ * Uses the native `indexOf`, then the parity of the backslashes before each quote found.
+ */
+function closingQuote(b: Uint8Array, i: number, n: number): number {
+  let from = i;
+  for (;;) {
+    const q = b.indexOf(QUOTE, from);
+    if (q < 0) {
+      let k = n - 1;
+      while (k >= from && b[k] === BACKSLASH) k--;
+      return (n - 1 - k) % 2 === 1 ? NO_QUOTE_IN_ESCAPE : NO_QUOTE;
+    }
+    let k = q - 1;
+    while (k >= i && b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q;
+    from = q + 1;
+  }
+}
+
+/** An open container outside any item. */
+interface Frame {
+  isArray: boolean;
+  /** This container's own path equals the prefix's first segments. */
+  onPath: boolean;
+  /** The next value inside this container is on the prefix path (for objects: after the current key). */
+  match: boolean;
+  /** In an object, the next string is a key. */
+  keyNext: boolean;
+  /** Identity, so items can tell they share an array. */
+  id: number;
+}
+
+/** Finds the items under `prefix` in JSON, NDJSON or concatenated JSON bytes, chunk by chunk. */
+export class JsonPrefixScanner {
+  private readonly segments: string[];
+  private readonly depthOfPrefix: number;
+  private readonly frames: Frame[] = [];
+  private nextFrameId = 1;
+  private outerMode = OUTER_VALUE;
+  private bomSeen = 0;
+  /** Bytes to skip at the start of the next chunk (the escaped character after a trailing backslash). */
+  private skip = 0;
+  private chunkStart = 0;
+
+  /** The key being read, when it matters for the path. */
+  private keyPieces: Uint8Array[] | undefined = undefined;
+  private keyStart = 0;
+
+  private inItem = false;
+  private kind = CONTAINER;
+  private depth = 0;
+  private inString = false;
+  private intRun = 0;
+  private big = false;
+  private itemFrameId = 0;
+  private pending: ItemPiece[] = [];
+  /** The frame id of the last item completed in the current chunk, or 0. */
+  private lastItemFrameId = 0;
+
+  /**
+   * @param prefix ijson-style prefix (`data.items.item`, `''` for each top-level value).
+   * @param watchBigIntegers flag items with integer literals long enough to lose precision in `JSON.parse`.
+   */
+  constructor(
+    prefix: string,
+    private readonly watchBigIntegers: boolean,
+  ) {
+    this.segments = prefix === '' ? [] : prefix.split('.');
+    this.depthOfPrefix = this.segments.length;
+  }
+
+  /** True when the input ended inside an item that is not a bare number or literal. */
+  get inOpenItem(): boolean {
+    return this.inItem && this.kind !== SCALAR_ITEM;
+  }
+
+  /** The pieces of the item still open (for the error report when the input ends inside it). */
+  get openItemPieces(): ItemPiece[] {
+    return this.pending;
+  }
+
+  /** Scans one chunk, appending outer bytes and completed items to `out`. */
+  scan(b: Uint8Array, chunkStart: number, out: ScanOutput): void {
+    const n = b.length;
+    if (n === 0) return;
+    this.chunkStart = chunkStart;
+    this.lastItemFrameId = 0;
+    let i = this.skip;
+    this.skip = 0;
+    let segmentStart = 0;
+    while (i < n) {
+      if (this.inItem) {
+        i = this.kind === SCALAR_ITEM ? this.scanScalar(b, i, n) : this.scanItem(b, i, n);
+        if (this.inItem) break;
+        this.completeItem(b, segmentStart, i, chunkStart, out);
+        segmentStart = i;
+        continue;
+      }
+      i = this.scanOuter(b, i, n);
+      if (i >= n) break;
+      if (i > segmentStart) out.outer.push(b.subarray(segmentStart, i));
+      out.outer.push(PLACEHOLDER);
+      segmentStart = i;
+      i = this.beginItem(b, i);
+    }
+    if (i > n) this.skip = i - n;
+    if (this.inItem) {
+      this.pending.push({ bytes: b.subarray(segmentStart, n), chunkStart, chunkEnd: chunkStart + n });
+    } else {
+      if (segmentStart < n) out.outer.push(b.subarray(segmentStart, n));
+      if (this.keyPieces !== undefined && this.outerMode === OUTER_STRING) {
+        this.keyPieces.push(b.subarray(Math.min(this.keyStart, n), n));
+        this.keyStart = 0;
+      }
+    }
+  }
+
+  /** At the end of input: completes a trailing bare number or literal item (into `out`). */
+  finish(out: ScanOutput): void {
+    if (this.inItem && this.kind === SCALAR_ITEM) {
+      this.inItem = false;
+      out.items.push({ pieces: this.pending, big: this.big, sibling: false });
+      this.pending = [];
+    }
+  }
+
+  private completeItem(b: Uint8Array, start: number, end: number, chunkStart: number, out: ScanOutput): void {
+    const piece: ItemPiece = { bytes: b.subarray(start, end), chunkStart, chunkEnd: chunkStart + b.length };
+    let pieces: ItemPiece[];
+    let sibling = false;
+    if (this.pending.length === 0) {
+      pieces = [piece];
+      sibling = this.lastItemFrameId !== 0 && this.lastItemFrameId === this.itemFrameId;
+    } else {
+      pieces = this.pending;
+      pieces.push(piece);
+      this.pending = [];
+    }
+    out.items.push({ pieces, big: this.big, sibling });
+    const top = this.frames[this.frames.length - 1];
+    this.lastItemFrameId = top !== undefined && top.isArray ? this.itemFrameId : 0;
+  }
+
+  /** Starts an item at `b[i]`; returns where scanning continues. */
+  private beginItem(b: Uint8Array, i: number): number {
+    const top = this.frames[this.frames.length - 1];
+    this.inItem = true;
+    this.itemFrameId = top === undefined ? 0 : top.id;
+    if (top !== undefined && !top.isArray) top.keyNext = false;
+    this.depth = 0;
+    this.intRun = 0;
+    this.big = false;
+    this.inString = false;
+    const cls = CLASS[b[i]!]!;
+    if (cls === OPEN) {
+      this.kind = CONTAINER;
+      return i; // scanItem counts the opening bracket
+    }
+    if (cls === STRING) {
+      this.kind = STRING_ITEM;
+      this.inString = true;
+      return i + 1;
+    }
+    this.kind = SCALAR_ITEM;
+    return i;
+  }
+
+  /** Scans a bare number or literal item; it ends at the first byte that cannot continue it. */
+  private scanScalar(b: Uint8Array, i: number, n: number): number {
+    let intRun = this.intRun;
+    for (; i < n; i++) {
+      const cls = CLASS[b[i]!]!;
+      if (cls === DIGIT) {
+        if (++intRun >= BIG_DIGITS && this.watchBigIntegers) this.big = true;
+      } else if (cls === NOT_INTEGER) {
+        intRun = -Infinity;
+      } else if (cls !== OTHER && cls !== SIGN) {
+        this.inItem = false;
+        break;
+      }
+    }
+    this.intRun = intRun;
+    return i;
+  }
+
+  /** Scans a container or string item up to its end (exclusive index) or the end of the chunk. */
+  private scanItem(b: Uint8Array, i: number, n: number): number {
+    let depth = this.depth;
+    let inString = this.inString;
+    let intRun = this.intRun;
+    let big = this.big;
+    const watch = this.watchBigIntegers;
+    for (; i < n; i++) {
+      if (inString) {
+        const q = closingQuote(b, i, n);
+        if (q < 0) {
+          i = q === NO_QUOTE ? n : n + 1;
+          break;
+        }
+        i = q;
+        inString = false;
+        if (depth === 0) {
+          i++;
+          this.inItem = false;
+          break;
+        }
+        continue;
+      }
+      const c = b[i]!;
+      switch (CLASS[c]) {
+        case STRING:
+          inString = true;
+          break;
+        case DIGIT:
+          if (++intRun >= BIG_DIGITS && watch) big = true;
+          continue;
+        case NOT_INTEGER:
+          intRun = -Infinity;
+          continue;
+        case SIGN:
+          continue;
+        case OPEN:
+          depth++;
+          break;
+        case CLOSE:
+          if (--depth === 0) {
+            i++;
+            this.inItem = false;
+            this.depth = 0;
+            this.inString = false;
+            this.big = big;
+            return i;
+          }
+          break;
+        default:
+          break;
+      }
+      intRun = 0;
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.intRun = intRun;
+    this.big = big;
+    return i;
+  }
+
+  /** Scans outer bytes; returns the index where an item starts, or ≥ `n` when none does in this chunk. */
+  private scanOuter(b: Uint8Array, i: number, n: number): number {
+    const frames = this.frames;
+    for (; i < n; i++) {
+      const c = b[i]!;
+      if (this.outerMode === OUTER_STRING) {
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) {
+          this.outerMode = OUTER_VALUE;
+          if (this.keyPieces !== undefined) this.endKey(b, i);
+        }
+        continue;
+      }
+      const cls = CLASS[c]!;
+      if (this.outerMode === OUTER_SCALAR) {
+        if (cls === OTHER || cls === DIGIT || cls === SIGN || cls === NOT_INTEGER) continue;
+        this.outerMode = OUTER_VALUE;
+      }
+      if (cls === WS) continue;
+      const top = frames[frames.length - 1];
+      if (cls === SEPARATOR) {
+        if (c === COMMA && top !== undefined && !top.isArray) top.keyNext = true;
+        continue;
+      }
+      if (cls === CLOSE) {
+        frames.pop();
+        continue;
+      }
+      if (c >= 0x80 && this.bomSeen < 3 && this.chunkStart + i === this.bomSeen && c === BOM[this.bomSeen]) {
+        this.bomSeen++; // the decoder in front of the tokenizer drops it
+        continue;
+      }
+      if (top !== undefined && !top.isArray && top.keyNext) {
+        if (cls === STRING) this.beginKey(top, i);
+        // Anything else where a key belongs is malformed; the tokenizer reports it.
+        continue;
+      }
+      // A value starts here.
+      if (top === undefined ? this.depthOfPrefix === 0 : top.match && frames.length === this.depthOfPrefix) return i;
+      if (cls === OPEN) {
+        const isArray = c === 0x5b;
+        const depth = frames.length;
+        const onPath = top === undefined || (top.match && depth < this.depthOfPrefix);
+        frames.push({ isArray, onPath, match: isArray && onPath && this.segments[depth] === 'item', keyNext: !isArray, id: this.nextFrameId++ });
+      } else if (cls === STRING) {
+        this.outerMode = OUTER_STRING;
+      } else {
+        this.outerMode = OUTER_SCALAR;
+      }
+    }
+    return i;
+  }
+
+  private beginKey(top: Frame, i: number): void {
+    top.keyNext = false;
+    top.match = false;
+    this.outerMode = OUTER_STRING;
+    if (top.onPath && this.frames.length <= this.depthOfPrefix) {
+      this.keyPieces = [];
+      this.keyStart = i + 1;
+    }
+  }
+
+  private endKey(b: Uint8Array, quoteAt: number): void {
+    const pieces = this.keyPieces!;
+    this.keyPieces = undefined;
+    pieces.push(b.subarray(this.keyStart, quoteAt));
+    const raw = Buffer.concat(pieces).toString('utf8');
+    let key = raw;
+    if (raw.includes('\\')) {
+      try {
+        key = JSON.parse(`"${raw}"`) as string;
+      } catch {
+        return; // malformed; the tokenizer reports it
+      }
+    }
+    const top = this.frames[this.frames.length - 1]!;
+    top.match = key === this.segments[this.frames.length - 1];
+  }
+}
