@@ -77,7 +77,7 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
   private async *run(): AsyncGenerator<T, void, undefined> {
     const modelOptions = modelOptionsOf<T>(this.options);
     const mode = this.options.largeIntegers ?? 'bigint';
-    const scanner = new JsonPrefixScanner(this.options.prefix, mode !== 'number');
+    const scanner = new JsonPrefixScanner(this.options.prefix);
     // fatal: JSON must be UTF-8 (RFC 8259), and silently substituting U+FFFD would corrupt documents.
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const tokenizer = createJsonTokenizer();

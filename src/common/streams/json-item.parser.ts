@@ -35,8 +35,13 @@ export function feedTokens(tokenizer: JsonTokenizer, assembler: JsonPathAssemble
   assembler.consume(tokens, out);
 }
 
-function viewOf(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A Buffer over `chunk[start, end)` without copying. */
+function viewOf(chunk: Uint8Array, start: number, end: number): Buffer {
+  return Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start);
+}
+
+function bytesOf(piece: ItemPiece): Buffer {
+  return viewOf(piece.chunk, piece.start, piece.end);
 }
 
 /**
@@ -52,13 +57,14 @@ export function parseItemSlowly(pieces: readonly ItemPiece[], mode: LargeInteger
   for (const piece of pieces) {
     let text: string;
     try {
-      text = decoder.decode(piece.bytes, { stream: true });
+      text = decoder.decode(bytesOf(piece), { stream: true });
     } catch (err) {
-      throw invalidUtf8(err, piece.chunkStart, piece.chunkEnd);
+      throw invalidUtf8(err, piece.chunkStart, piece.chunkStart + piece.chunk.length);
     }
-    if (text.length > 0) feedTokens(tokenizer, assembler, text, piece.chunkStart, piece.chunkEnd, out);
+    if (text.length > 0) feedTokens(tokenizer, assembler, text, piece.chunkStart, piece.chunkStart + piece.chunk.length, out);
   }
-  const last = pieces[pieces.length - 1]!;
+  const lastPiece = pieces[pieces.length - 1]!;
+  const last = { chunkStart: lastPiece.chunkStart, chunkEnd: lastPiece.chunkStart + lastPiece.chunk.length };
   try {
     const tail = decoder.decode();
     if (tail.length > 0) feedTokens(tokenizer, assembler, tail, last.chunkStart, last.chunkEnd, out);
@@ -78,8 +84,8 @@ export function parseItemSlowly(pieces: readonly ItemPiece[], mode: LargeInteger
 
 /** One item: `JSON.parse` when it is safe and valid, the tokenizer otherwise. */
 function parseItem(item: ScannedItem, mode: LargeIntegerMode): unknown {
-  if (!item.big) {
-    const bytes = item.pieces.length === 1 ? viewOf(item.pieces[0]!.bytes) : Buffer.concat(item.pieces.map((p) => p.bytes));
+  if (mode === 'number' || !item.big) {
+    const bytes = item.pieces === undefined ? bytesOf(item) : Buffer.concat(item.pieces.map(bytesOf));
     if (isUtf8(bytes)) {
       try {
         return JSON.parse(bytes.toString('utf8'));
@@ -88,7 +94,7 @@ function parseItem(item: ScannedItem, mode: LargeIntegerMode): unknown {
       }
     }
   }
-  return parseItemSlowly(item.pieces, mode);
+  return parseItemSlowly(item.pieces ?? [item], mode);
 }
 
 /**
@@ -96,10 +102,8 @@ function parseItem(item: ScannedItem, mode: LargeIntegerMode): unknown {
  * between siblings are separators, so the span parses to exactly as many values when it is valid.
  */
 function parseRun(items: readonly ScannedItem[], from: number, to: number, out: unknown[]): boolean {
-  const first = items[from]!.pieces[0]!.bytes;
-  const last = items[to - 1]!.pieces[0]!.bytes;
-  const start = first.byteOffset;
-  const span = Buffer.from(first.buffer, start, last.byteOffset + last.byteLength - start);
+  const first = items[from]!;
+  const span = viewOf(first.chunk, first.start, items[to - 1]!.end);
   if (!isUtf8(span)) return false;
   let values: unknown;
   try {
@@ -117,13 +121,14 @@ export function parseItems(items: readonly ScannedItem[], mode: LargeIntegerMode
   let k = 0;
   while (k < items.length) {
     const item = items[k]!;
-    if (item.big || item.pieces.length !== 1) {
+    const exact = mode !== 'number';
+    if (item.pieces !== undefined || (exact && item.big)) {
       out.push(parseItem(item, mode));
       k++;
       continue;
     }
     let j = k + 1;
-    while (j < items.length && items[j]!.sibling && !items[j]!.big && items[j]!.pieces.length === 1) j++;
+    while (j < items.length && items[j]!.sibling && items[j]!.pieces === undefined && !(exact && items[j]!.big)) j++;
     if (j - k > 1 && parseRun(items, k, j, out)) {
       k = j;
       continue;

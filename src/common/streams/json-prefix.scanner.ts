@@ -10,16 +10,19 @@
 
 /** Part of one item that arrived in one chunk, with that chunk's byte range (for error messages). */
 export interface ItemPiece {
-  bytes: Uint8Array;
+  /** The chunk; the piece is `chunk[start, end)`. */
+  chunk: Uint8Array;
+  start: number;
+  end: number;
+  /** The chunk's offset in the input. */
   chunkStart: number;
-  chunkEnd: number;
 }
 
-/** One complete item. */
-export interface ScannedItem {
-  /** Every piece of the item, in order (one unless it spanned chunks). */
-  pieces: ItemPiece[];
-  /** It holds an integer literal of 16 digits or more, which `JSON.parse` might round. */
+/** One complete item: itself its only piece, unless it spanned chunks. */
+export interface ScannedItem extends ItemPiece {
+  /** Every piece of the item, in order, when it spanned chunks. */
+  pieces: ItemPiece[] | undefined;
+  /** It holds a number literal of 16 digits or more, which `JSON.parse` might round. */
   big: boolean;
   /** It follows the previous item of the same chunk in the same array, with only separators between. */
   sibling: boolean;
@@ -34,6 +37,7 @@ export interface ScanOutput {
 
 /** Stands in for an item in the outer bytes: a value the tokenizer accepts wherever the item was. */
 export const PLACEHOLDER: Uint8Array = Buffer.from('null');
+const COMMA_BYTES: Uint8Array = Buffer.from(',');
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -59,8 +63,6 @@ for (const c of '+-') CLASS[c.charCodeAt(0)] = SIGN;
 for (const c of ',:') CLASS[c.charCodeAt(0)] = SEPARATOR;
 CLASS[QUOTE] = STRING;
 
-/** An integer literal this long may lie beyond ±2^53; shorter ones never do. */
-const BIG_DIGITS = 16;
 const BOM = [0xef, 0xbb, 0xbf];
 
 // Item kinds.
@@ -73,6 +75,9 @@ const OUTER_VALUE = 0; // between tokens
 const OUTER_STRING = 1;
 const OUTER_SCALAR = 2;
 
+/** A number literal with this many digits may be an integer beyond ±2^53; shorter ones never are. */
+const BIG_DIGITS = 16;
+const NOT_AN_INTEGER = -1e9;
 const NO_QUOTE = -1;
 const NO_QUOTE_IN_ESCAPE = -2;
 
@@ -131,21 +136,24 @@ export class JsonPrefixScanner {
   private kind = CONTAINER;
   private depth = 0;
   private inString = false;
-  private intRun = 0;
+  /** Digits in the current number literal, or negative once it has a fraction or exponent. */
+  private digits = 0;
   private big = false;
   private itemFrameId = 0;
   private pending: ItemPiece[] = [];
   /** The frame id of the last item completed in the current chunk, or 0. */
   private lastItemFrameId = 0;
+  /**
+   * Just after an array item: separators are held back, and when exactly one comma leads to the next
+   * item, neither it nor the item reaches the outer bytes (the tokenizer would only discard them).
+   */
+  private between = false;
+  private betweenComma = false;
 
   /**
    * @param prefix ijson-style prefix (`data.items.item`, `''` for each top-level value).
-   * @param watchBigIntegers flag items with integer literals long enough to lose precision in `JSON.parse`.
    */
-  constructor(
-    prefix: string,
-    private readonly watchBigIntegers: boolean,
-  ) {
+  constructor(prefix: string) {
     this.segments = prefix === '' ? [] : prefix.split('.');
     this.depthOfPrefix = this.segments.length;
   }
@@ -170,6 +178,18 @@ export class JsonPrefixScanner {
     this.skip = 0;
     let segmentStart = 0;
     while (i < n) {
+      if (this.between) {
+        i = this.scanBetween(b, i, n);
+        segmentStart = i;
+        if (i >= n) break;
+        this.between = false;
+        if (this.betweenComma && CLASS[b[i]!] !== SEPARATOR && CLASS[b[i]!] !== CLOSE) {
+          i = this.beginItem(b, i);
+          continue;
+        }
+        // Not a plain separator: hand what was held back to the tokenizer, which judges it.
+        if (this.betweenComma) out.outer.push(COMMA_BYTES);
+      }
       if (this.inItem) {
         i = this.kind === SCALAR_ITEM ? this.scanScalar(b, i, n) : this.scanItem(b, i, n);
         if (this.inItem) break;
@@ -186,8 +206,8 @@ export class JsonPrefixScanner {
     }
     if (i > n) this.skip = i - n;
     if (this.inItem) {
-      this.pending.push({ bytes: b.subarray(segmentStart, n), chunkStart, chunkEnd: chunkStart + n });
-    } else {
+      this.pending.push({ chunk: b, start: segmentStart, end: n, chunkStart });
+    } else if (!this.between) {
       if (segmentStart < n) out.outer.push(b.subarray(segmentStart, n));
       if (this.keyPieces !== undefined && this.outerMode === OUTER_STRING) {
         this.keyPieces.push(b.subarray(Math.min(this.keyStart, n), n));
@@ -198,28 +218,47 @@ export class JsonPrefixScanner {
 
   /** At the end of input: completes a trailing bare number or literal item (into `out`). */
   finish(out: ScanOutput): void {
+    if (this.between && this.betweenComma) out.outer.push(COMMA_BYTES);
+    this.between = false;
     if (this.inItem && this.kind === SCALAR_ITEM) {
       this.inItem = false;
-      out.items.push({ pieces: this.pending, big: this.big, sibling: false });
+      const last = this.pending[this.pending.length - 1]!;
+      out.items.push({ ...last, pieces: this.pending, big: this.big, sibling: false });
       this.pending = [];
     }
   }
 
   private completeItem(b: Uint8Array, start: number, end: number, chunkStart: number, out: ScanOutput): void {
-    const piece: ItemPiece = { bytes: b.subarray(start, end), chunkStart, chunkEnd: chunkStart + b.length };
-    let pieces: ItemPiece[];
+    let pieces: ItemPiece[] | undefined;
     let sibling = false;
     if (this.pending.length === 0) {
-      pieces = [piece];
       sibling = this.lastItemFrameId !== 0 && this.lastItemFrameId === this.itemFrameId;
     } else {
       pieces = this.pending;
-      pieces.push(piece);
+      pieces.push({ chunk: b, start, end, chunkStart });
       this.pending = [];
     }
-    out.items.push({ pieces, big: this.big, sibling });
+    out.items.push({ chunk: b, start, end, chunkStart, pieces, big: this.big, sibling });
     const top = this.frames[this.frames.length - 1];
     this.lastItemFrameId = top !== undefined && top.isArray ? this.itemFrameId : 0;
+    if (top !== undefined && top.isArray) {
+      this.between = true;
+      this.betweenComma = false;
+    }
+  }
+
+  /** Skips whitespace and one comma after an array item; returns the first other byte's index. */
+  private scanBetween(b: Uint8Array, i: number, n: number): number {
+    for (; i < n; i++) {
+      const c = b[i]!;
+      if (CLASS[c] === WS) continue;
+      if (c === COMMA && !this.betweenComma) {
+        this.betweenComma = true;
+        continue;
+      }
+      return i;
+    }
+    return i;
   }
 
   /** Starts an item at `b[i]`; returns where scanning continues. */
@@ -229,9 +268,9 @@ export class JsonPrefixScanner {
     this.itemFrameId = top === undefined ? 0 : top.id;
     if (top !== undefined && !top.isArray) top.keyNext = false;
     this.depth = 0;
-    this.intRun = 0;
-    this.big = false;
     this.inString = false;
+    this.digits = 0;
+    this.big = false;
     const cls = CLASS[b[i]!]!;
     if (cls === OPEN) {
       this.kind = CONTAINER;
@@ -248,80 +287,67 @@ export class JsonPrefixScanner {
 
   /** Scans a bare number or literal item; it ends at the first byte that cannot continue it. */
   private scanScalar(b: Uint8Array, i: number, n: number): number {
-    let intRun = this.intRun;
     for (; i < n; i++) {
       const cls = CLASS[b[i]!]!;
       if (cls === DIGIT) {
-        if (++intRun >= BIG_DIGITS && this.watchBigIntegers) this.big = true;
+        if (++this.digits >= BIG_DIGITS) this.big = true;
       } else if (cls === NOT_INTEGER) {
-        intRun = -Infinity;
-      } else if (cls !== OTHER && cls !== SIGN) {
+        this.digits = NOT_AN_INTEGER;
+      } else if (cls === WS || cls === SEPARATOR || cls === OPEN || cls === CLOSE || cls === STRING) {
         this.inItem = false;
         break;
       }
     }
-    this.intRun = intRun;
     return i;
   }
 
-  /** Scans a container or string item up to its end (exclusive index) or the end of the chunk. */
+  /**
+   * Scans a container or string item up to its end (exclusive index), or to the end of the chunk
+   * (`n + 1` when the chunk ends inside an escape). Only quotes and brackets matter here: `[`/`{` and
+   * `]`/`}` differ by one bit, and strings are skipped with the native `indexOf`.
+   */
   private scanItem(b: Uint8Array, i: number, n: number): number {
     let depth = this.depth;
-    let inString = this.inString;
-    let intRun = this.intRun;
-    let big = this.big;
-    const watch = this.watchBigIntegers;
+    let digits = this.digits;
+    if (this.inString) {
+      const q = closingQuote(b, i, n);
+      if (q < 0) return q === NO_QUOTE ? n : n + 1;
+      this.inString = false;
+      i = q + 1;
+      if (depth === 0) {
+        this.inItem = false;
+        return i;
+      }
+    }
     for (; i < n; i++) {
-      if (inString) {
-        const q = closingQuote(b, i, n);
+      const c = b[i]!;
+      if (c === QUOTE) {
+        const q = closingQuote(b, i + 1, n);
         if (q < 0) {
-          i = q === NO_QUOTE ? n : n + 1;
-          break;
+          this.depth = depth;
+          this.digits = 0;
+          this.inString = true;
+          return q === NO_QUOTE ? n : n + 1;
         }
         i = q;
-        inString = false;
-        if (depth === 0) {
-          i++;
-          this.inItem = false;
-          break;
-        }
-        continue;
-      }
-      const c = b[i]!;
-      switch (CLASS[c]) {
-        case STRING:
-          inString = true;
-          break;
-        case DIGIT:
-          if (++intRun >= BIG_DIGITS && watch) big = true;
-          continue;
-        case NOT_INTEGER:
-          intRun = -Infinity;
-          continue;
-        case SIGN:
-          continue;
-        case OPEN:
+        digits = 0;
+      } else if (c <= 0x39 && c >= 0x30) {
+        if (++digits >= BIG_DIGITS) this.big = true;
+      } else if (c === 0x2e || (c | 0x20) === 0x65) {
+        digits = NOT_AN_INTEGER; // `.`, `e`, `E`
+      } else {
+        digits = 0;
+        if ((c | 0x20) === 0x7b) {
           depth++;
-          break;
-        case CLOSE:
-          if (--depth === 0) {
-            i++;
-            this.inItem = false;
-            this.depth = 0;
-            this.inString = false;
-            this.big = big;
-            return i;
-          }
-          break;
-        default:
-          break;
+        } else if ((c | 0x20) === 0x7d && --depth === 0) {
+          this.depth = 0;
+          this.inItem = false;
+          return i + 1;
+        }
       }
-      intRun = 0;
     }
     this.depth = depth;
-    this.inString = inString;
-    this.intRun = intRun;
-    this.big = big;
+    this.digits = digits;
     return i;
   }
 
