@@ -35,8 +35,12 @@ export interface ScanOutput {
   items: ScannedItem[];
 }
 
-/** Stands in for an item in the outer bytes: a value the tokenizer accepts wherever the item was. */
-export const PLACEHOLDER: Uint8Array = Buffer.from('null');
+/**
+ * Stands in for an item in the outer bytes: a value the tokenizer accepts wherever the item was. The
+ * space keeps top-level items that touch (`{}{}`, valid concatenated JSON) from becoming `nullnull`;
+ * whitespace never makes malformed JSON valid.
+ */
+export const PLACEHOLDER: Uint8Array = Buffer.from('null ');
 const COMMA_BYTES: Uint8Array = Buffer.from(',');
 
 const QUOTE = 0x22;
