@@ -33,8 +33,11 @@ export interface JsonProcessorOptions<T, R> {
 /**
  * Streams the values under a prefix out of JSON, NDJSON or concatenated JSON bytes without holding the
  * document in memory, and keeps everything else (the "remainder": page cursors, counts) for
- * {@link IncrementalJsonProcessor.remainder} once the items are exhausted. Built on stream-json's
- * tokenizer. An instance can be iterated once.
+ * {@link IncrementalJsonProcessor.remainder} once the items are exhausted. A byte scanner finds each
+ * item's bytes and `JSON.parse` builds it (several items per call when they are array siblings);
+ * items with long integer literals, anything `JSON.parse` refuses, and everything outside the items go
+ * through stream-json's tokenizer, which keeps big integers exact and reports errors by chunk. An
+ * instance can be iterated once.
  *
  * @example
  * const page = new IncrementalJsonProcessor(body, { prefix: 'data.items.item', model: Order, remainderModel: Paging });
