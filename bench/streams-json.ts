@@ -72,8 +72,8 @@ async function child(url: string): Promise<void> {
   process.stdout.write(JSON.stringify({ bytes, items, seconds, peakRss: peak, maxRss: maxRssKb * 1024, remainder }) + '\n');
 }
 
-/** Parent-side baselines: download 50 MiB, then time JSON.parse alone and the stream parser over the same bytes. */
-async function baselines(base: string): Promise<{ jsonParse: number; streamInMemory: number; size: number }> {
+/** Parent-side baselines: download 50 MiB, then time JSON.parse alone and the stream parser over the same bytes (best of 3 each). */
+async function baselines(base: string): Promise<{ jsonParse: number; streamInMemory: number; jsonParseCpu: number; streamCpu: number; size: number }> {
   const { body } = await request(`${base}/?mb=50`);
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -84,20 +84,32 @@ async function baselines(base: string): Promise<{ jsonParse: number; streamInMem
   }
   // Best of two runs each, so JIT warm-up does not count; the parsed result is dropped before the
   // stream run so its live heap does not slow the other side's garbage collection.
+  // CPU time (this process's user + system, GC threads included) is reported beside wall time: on a
+  // shared machine it varies much less.
   let jsonParse = 0;
   let streamInMemory = 0;
+  let jsonParseCpu = 0;
+  let streamCpu = 0;
   let expected = 0;
-  for (let round = 0; round < 2; round++) {
+  const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1e6;
+  };
+  for (let round = 0; round < 3; round++) {
     let t = performance.now();
+    let c = process.cpuUsage();
     expected = (JSON.parse(text) as { data: { items: unknown[] } }).data.items.length;
     jsonParse = Math.max(jsonParse, buffer.length / MB / ((performance.now() - t) / 1000));
+    jsonParseCpu = Math.max(jsonParseCpu, buffer.length / MB / cpuSeconds(c));
     t = performance.now();
+    c = process.cpuUsage();
     let n = 0;
     for await (const value of new IncrementalJsonProcessor(slices(), { prefix: 'data.items.item' })) if (value !== undefined) n++;
     streamInMemory = Math.max(streamInMemory, buffer.length / MB / ((performance.now() - t) / 1000));
+    streamCpu = Math.max(streamCpu, buffer.length / MB / cpuSeconds(c));
     if (n !== expected || n === 0) throw new Error(`stream parser found ${n} items, JSON.parse ${expected}`);
   }
-  return { jsonParse, streamInMemory, size: buffer.length };
+  return { jsonParse, streamInMemory, jsonParseCpu, streamCpu, size: buffer.length };
 }
 
 async function main(): Promise<void> {
@@ -122,7 +134,8 @@ async function main(): Promise<void> {
     console.log(`  peak RSS (sampled / OS maxRSS)     : ${fmt(result.peakRss / MB)} MiB / ${fmt(result.maxRss / MB)} MiB (target < 150 MiB)`);
     console.log(`  IncrementalJsonProcessor, 50 MiB in memory: ${fmt(base50.streamInMemory)} MiB/s`);
     console.log(`  JSON.parse, 50 MiB in memory              : ${fmt(base50.jsonParse)} MiB/s`);
-    console.log(`  ratio stream/JSON.parse                   : ${(streamed / base50.jsonParse).toFixed(2)} (HTTP), ${(base50.streamInMemory / base50.jsonParse).toFixed(2)} (in memory)`);
+    console.log(`  per CPU second, 50 MiB in memory          : IncrementalJsonProcessor ${fmt(base50.streamCpu)} MiB, JSON.parse ${fmt(base50.jsonParseCpu)} MiB`);
+    console.log(`  ratio stream/JSON.parse                   : ${(streamed / base50.jsonParse).toFixed(2)} (HTTP), ${(base50.streamInMemory / base50.jsonParse).toFixed(2)} (in memory), ${(base50.streamCpu / base50.jsonParseCpu).toFixed(2)} (in memory, by CPU)`);
   } finally {
     server.close();
   }

@@ -53,6 +53,12 @@ describe('JSON by prefix: the byte scanner', () => {
     expect(asNumber).to.deep.equal({ a: 12345678901234567890, b: [-9007199254740993] });
   });
 
+  it('finds the end of long strings with escapes anywhere, split anywhere', async () => {
+    const long = `${'x'.repeat(61)}"\\${'y'.repeat(10)}\\"${'z'.repeat(70)}\\`;
+    const items = [{ s: long }, long, [long, 'é'.repeat(40)]];
+    await expectEverySplit(JSON.stringify({ items }), 'items.item', { items, remainder: { items: [] } });
+  });
+
   it('streams NDJSON and concatenated top-level values of every kind', async () => {
     const doc = '1 "x\\\\" {"a":[1,2]}\n[3]\r\ntrue null -0.5e2{"b":{}}12345678901234567890\n';
     await expectEverySplit(doc, '', { items: [1, 'x\\', { a: [1, 2] }, [3], true, null, -50, { b: {} }, 12345678901234567890n], remainder: undefined });

@@ -98,41 +98,33 @@ function parseItem(item: ScannedItem, mode: LargeIntegerMode): unknown {
 }
 
 /**
- * Parses sibling items of one chunk with a single `JSON.parse` of `[` + their span + `]`: the bytes
- * between siblings are separators, so the span parses to exactly as many values when it is valid.
+ * Parses a run of array elements with a single `JSON.parse` of `[` + their span + `]` (only commas
+ * lie between them), or through the tokenizer when `JSON.parse` refuses it, to report the error.
  */
-function parseRun(items: readonly ScannedItem[], from: number, to: number, out: unknown[]): boolean {
-  const first = items[from]!;
-  const span = viewOf(first.chunk, first.start, items[to - 1]!.end);
-  if (!isUtf8(span)) return false;
-  let values: unknown;
-  try {
-    values = JSON.parse(`[${span.toString('utf8')}]`);
-  } catch {
-    return false;
+function parseRun(run: ScannedItem, mode: LargeIntegerMode, out: unknown[]): void {
+  const span = bytesOf(run);
+  if (isUtf8(span)) {
+    try {
+      const values = JSON.parse(`[${span.toString('utf8')}]`) as unknown[];
+      if (values.length === run.count) {
+        for (let i = 0; i < values.length; i++) out.push(values[i]);
+        return;
+      }
+    } catch {
+      // fall through
+    }
   }
-  if (!Array.isArray(values) || values.length !== to - from) return false;
-  for (let i = 0; i < values.length; i++) out.push(values[i]);
-  return true;
+  const values = parseItemSlowly([{ chunk: BRACKETS, start: 0, end: 1, chunkStart: run.chunkStart }, run, { chunk: BRACKETS, start: 1, end: 2, chunkStart: run.chunkStart }], mode);
+  for (const value of values as unknown[]) out.push(value);
 }
+
+const BRACKETS = Buffer.from('[]');
 
 /** Parses scanned items into values, in order, appending them to `out`. */
 export function parseItems(items: readonly ScannedItem[], mode: LargeIntegerMode, out: unknown[]): void {
-  let k = 0;
-  while (k < items.length) {
+  for (let k = 0; k < items.length; k++) {
     const item = items[k]!;
-    const exact = mode !== 'number';
-    if (item.pieces !== undefined || (exact && item.big)) {
-      out.push(parseItem(item, mode));
-      k++;
-      continue;
-    }
-    let j = k + 1;
-    while (j < items.length && items[j]!.sibling && items[j]!.pieces === undefined && !(exact && items[j]!.big)) j++;
-    if (j - k > 1 && parseRun(items, k, j, out)) {
-      k = j;
-      continue;
-    }
-    for (; k < j; k++) out.push(parseItem(items[k]!, mode));
+    if (item.count > 1) parseRun(item, mode, out);
+    else out.push(parseItem(item, mode));
   }
 }

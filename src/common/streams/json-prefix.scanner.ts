@@ -8,6 +8,8 @@
  * reject malformed input, and is arranged so that splitting never turns malformed input into valid.
  */
 
+import { BACKSLASH, CLASS, CLOSE, closingQuote, COMMA, DIGIT, NO_QUOTE, NOT_INTEGER, OPEN, OTHER, QUOTE, SEPARATOR, SIGN, STRING, WS } from './json-bytes.table';
+
 /** Part of one item that arrived in one chunk, with that chunk's byte range (for error messages). */
 export interface ItemPiece {
   /** The chunk; the piece is `chunk[start, end)`. */
@@ -18,14 +20,17 @@ export interface ItemPiece {
   chunkStart: number;
 }
 
-/** One complete item: itself its only piece, unless it spanned chunks. */
+/**
+ * One complete item, itself its only piece unless it spanned chunks; or, when `count` > 1, that many
+ * consecutive elements of one array in one chunk, whose span holds exactly one comma (and whitespace)
+ * between each two.
+ */
 export interface ScannedItem extends ItemPiece {
   /** Every piece of the item, in order, when it spanned chunks. */
   pieces: ItemPiece[] | undefined;
   /** It holds a number literal of 16 digits or more, which `JSON.parse` might round. */
   big: boolean;
-  /** It follows the previous item of the same chunk in the same array, with only separators between. */
-  sibling: boolean;
+  count: number;
 }
 
 /** What one call to {@link JsonPrefixScanner.scan} found, in input order. */
@@ -43,30 +48,6 @@ export interface ScanOutput {
 export const PLACEHOLDER: Uint8Array = Buffer.from('null ');
 const COMMA_BYTES: Uint8Array = Buffer.from(',');
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-
-// Byte classes, so the hot loops switch over a few small integers.
-const OTHER = 0;
-const WS = 1;
-const DIGIT = 2;
-const STRING = 3;
-const OPEN = 4;
-const CLOSE = 5;
-const NOT_INTEGER = 6; // `.`, `e`, `E`: the literal is not an integer
-const SIGN = 7;
-const SEPARATOR = 8; // `,` and `:`
-const CLASS = new Uint8Array(256);
-for (const c of ' \t\n\r') CLASS[c.charCodeAt(0)] = WS;
-for (const c of '0123456789') CLASS[c.charCodeAt(0)] = DIGIT;
-for (const c of '{[') CLASS[c.charCodeAt(0)] = OPEN;
-for (const c of '}]') CLASS[c.charCodeAt(0)] = CLOSE;
-for (const c of '.eE') CLASS[c.charCodeAt(0)] = NOT_INTEGER;
-for (const c of '+-') CLASS[c.charCodeAt(0)] = SIGN;
-for (const c of ',:') CLASS[c.charCodeAt(0)] = SEPARATOR;
-CLASS[QUOTE] = STRING;
-
 const BOM = [0xef, 0xbb, 0xbf];
 
 // Item kinds.
@@ -82,31 +63,6 @@ const OUTER_SCALAR = 2;
 /** A number literal with this many digits may be an integer beyond ±2^53; shorter ones never are. */
 const BIG_DIGITS = 16;
 const NOT_AN_INTEGER = -1e9;
-const NO_QUOTE = -1;
-const NO_QUOTE_IN_ESCAPE = -2;
-
-/**
- * The index of the quote that ends a string whose unread part starts at `b[i]` (no escape pending
- * there), or {@link NO_QUOTE} / {@link NO_QUOTE_IN_ESCAPE} when it does not end in this chunk (the
- * latter when the chunk ends with an unfinished escape, so the next chunk's first byte is escaped).
- * Uses the native `indexOf`, then the parity of the backslashes before each quote found.
- */
-function closingQuote(b: Uint8Array, i: number, n: number): number {
-  let from = i;
-  for (;;) {
-    const q = b.indexOf(QUOTE, from);
-    if (q < 0) {
-      let k = n - 1;
-      while (k >= from && b[k] === BACKSLASH) k--;
-      return (n - 1 - k) % 2 === 1 ? NO_QUOTE_IN_ESCAPE : NO_QUOTE;
-    }
-    let k = q - 1;
-    while (k >= i && b[k] === BACKSLASH) k--;
-    if ((q - 1 - k) % 2 === 0) return q;
-    from = q + 1;
-  }
-}
-
 /** An open container outside any item. */
 interface Frame {
   isArray: boolean;
@@ -116,8 +72,6 @@ interface Frame {
   match: boolean;
   /** In an object, the next string is a key. */
   keyNext: boolean;
-  /** Identity, so items can tell they share an array. */
-  id: number;
 }
 
 /** Finds the items under `prefix` in JSON, NDJSON or concatenated JSON bytes, chunk by chunk. */
@@ -125,7 +79,6 @@ export class JsonPrefixScanner {
   private readonly segments: string[];
   private readonly depthOfPrefix: number;
   private readonly frames: Frame[] = [];
-  private nextFrameId = 1;
   private outerMode = OUTER_VALUE;
   private bomSeen = 0;
   /** Bytes to skip at the start of the next chunk (the escaped character after a trailing backslash). */
@@ -143,10 +96,9 @@ export class JsonPrefixScanner {
   /** Digits in the current number literal, or negative once it has a fraction or exponent. */
   private digits = 0;
   private big = false;
-  private itemFrameId = 0;
   private pending: ItemPiece[] = [];
-  /** The frame id of the last item completed in the current chunk, or 0. */
-  private lastItemFrameId = 0;
+  /** The current item followed a previous one after exactly one comma (see {@link between}). */
+  private afterComma = false;
   /**
    * Just after an array item: separators are held back, and when exactly one comma leads to the next
    * item, neither it nor the item reaches the outer bytes (the tokenizer would only discard them).
@@ -177,7 +129,6 @@ export class JsonPrefixScanner {
     const n = b.length;
     if (n === 0) return;
     this.chunkStart = chunkStart;
-    this.lastItemFrameId = 0;
     let i = this.skip;
     this.skip = 0;
     let segmentStart = 0;
@@ -189,6 +140,7 @@ export class JsonPrefixScanner {
         this.between = false;
         if (this.betweenComma && CLASS[b[i]!] !== SEPARATOR && CLASS[b[i]!] !== CLOSE) {
           i = this.beginItem(b, i);
+          this.afterComma = true;
           continue;
         }
         // Not a plain separator: hand what was held back to the tokenizer, which judges it.
@@ -227,24 +179,31 @@ export class JsonPrefixScanner {
     if (this.inItem && this.kind === SCALAR_ITEM) {
       this.inItem = false;
       const last = this.pending[this.pending.length - 1]!;
-      out.items.push({ ...last, pieces: this.pending, big: this.big, sibling: false });
+      out.items.push({ ...last, pieces: this.pending, big: this.big, count: 1 });
       this.pending = [];
     }
   }
 
   private completeItem(b: Uint8Array, start: number, end: number, chunkStart: number, out: ScanOutput): void {
     let pieces: ItemPiece[] | undefined;
-    let sibling = false;
     if (this.pending.length === 0) {
-      sibling = this.lastItemFrameId !== 0 && this.lastItemFrameId === this.itemFrameId;
+      const last = out.items[out.items.length - 1];
+      if (this.afterComma && !this.big && last !== undefined && last.chunk === b && last.pieces === undefined && !last.big) {
+        last.end = end; // the previous item's sibling: one JSON.parse will build both
+        last.count++;
+        this.afterComma = false;
+        this.between = true;
+        this.betweenComma = false;
+        return;
+      }
     } else {
       pieces = this.pending;
       pieces.push({ chunk: b, start, end, chunkStart });
       this.pending = [];
     }
-    out.items.push({ chunk: b, start, end, chunkStart, pieces, big: this.big, sibling });
+    this.afterComma = false;
+    out.items.push({ chunk: b, start, end, chunkStart, pieces, big: this.big, count: 1 });
     const top = this.frames[this.frames.length - 1];
-    this.lastItemFrameId = top !== undefined && top.isArray ? this.itemFrameId : 0;
     if (top !== undefined && top.isArray) {
       this.between = true;
       this.betweenComma = false;
@@ -269,7 +228,7 @@ export class JsonPrefixScanner {
   private beginItem(b: Uint8Array, i: number): number {
     const top = this.frames[this.frames.length - 1];
     this.inItem = true;
-    this.itemFrameId = top === undefined ? 0 : top.id;
+    this.afterComma = false;
     if (top !== undefined && !top.isArray) top.keyNext = false;
     this.depth = 0;
     this.inString = false;
@@ -398,7 +357,7 @@ export class JsonPrefixScanner {
         const isArray = c === 0x5b;
         const depth = frames.length;
         const onPath = top === undefined || (top.match && depth < this.depthOfPrefix);
-        frames.push({ isArray, onPath, match: isArray && onPath && this.segments[depth] === 'item', keyNext: !isArray, id: this.nextFrameId++ });
+        frames.push({ isArray, onPath, match: isArray && onPath && this.segments[depth] === 'item', keyNext: !isArray });
       } else if (cls === STRING) {
         this.outerMode = OUTER_STRING;
       } else {
