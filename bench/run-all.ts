@@ -1,6 +1,6 @@
 /**
- * Runs every benchmark and prints a summary table: backfill-throughput, airbyte-comparison and
- * concurrency (in this process; each runs its contenders as child processes), then the HTTP and
+ * Runs every benchmark and prints a summary table: backfill-throughput, airbyte-comparison,
+ * concurrency, startup and python-comparison (the last needs ESTUARY_PYTHON/ESTUARY_PYTHON_CDK; in this process; each runs its contenders as child processes), then the HTTP and
  * JSON-stream benchmarks as child processes with small sizes (BENCH_HTTP_SECONDS, default 1 s per
  * contender; BENCH_JSON_MB, default 100). The throughput benchmarks read BENCH_DOCS (1,000,000),
  * BENCH_PAGE (1000) and BENCH_ROUNDS (3); BENCH_ONLY=name,name runs a subset.
@@ -13,6 +13,8 @@ import { run as airbyteComparison } from './airbyte-comparison';
 import { run as backfillThroughput } from './backfill-throughput';
 import { run as concurrency } from './concurrency';
 import { run as faultTolerance } from './fault-tolerance';
+import { run as pythonComparison } from './python-comparison';
+import { run as startup } from './startup';
 import { machineLine, printTable, type SummaryRow } from './fixtures/measure';
 
 /** Runs a benchmark script as a child, echoing its output; returns its lines that mention a ratio. */
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   await step('airbyte-comparison', async () => void rows.push(...(await airbyteComparison())));
   await step('concurrency', async () => void rows.push(...(await concurrency())));
   await step('fault-tolerance', async () => void rows.push(...(await faultTolerance())));
+  await step('startup', async () => void rows.push(...(await startup())));
+  await step('python-comparison', async () => void rows.push(...(await pythonComparison())));
   await step('http-throughput', async () => {
     for (const l of await runScript('http-throughput.js', [process.env.BENCH_HTTP_SECONDS ?? '1'], {})) others.push(`http-throughput: ${l}`);
   });

@@ -1,10 +1,12 @@
 import { TextDecoder } from 'node:util';
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
+import { feedTokens, invalidUtf8, parseItems, parseItemSlowly, truncatedJson } from './json-item.parser';
 import { JsonPathAssembler, type LargeIntegerMode } from './json-path.assembler';
+import { JsonPrefixScanner, PLACEHOLDER, type ScanOutput } from './json-prefix.scanner';
 import { modelOptionsOf, toModel } from './model.converter';
 import { StreamParseError, StreamStateError } from './stream.errors';
-import { createJsonTokenizer, END_OF_INPUT, tokensOf, type JsonToken } from './stream-json.adapter';
+import { createJsonTokenizer, END_OF_INPUT, tokensOf } from './stream-json.adapter';
 
 /** Options for {@link IncrementalJsonProcessor}. */
 export interface JsonProcessorOptions<T, R> {
@@ -31,8 +33,11 @@ export interface JsonProcessorOptions<T, R> {
 /**
  * Streams the values under a prefix out of JSON, NDJSON or concatenated JSON bytes without holding the
  * document in memory, and keeps everything else (the "remainder": page cursors, counts) for
- * {@link IncrementalJsonProcessor.remainder} once the items are exhausted. Built on stream-json's
- * tokenizer. An instance can be iterated once.
+ * {@link IncrementalJsonProcessor.remainder} once the items are exhausted. A byte scanner finds each
+ * item's bytes and `JSON.parse` builds it (several items per call when they are array siblings);
+ * items with long integer literals, anything `JSON.parse` refuses, and everything outside the items go
+ * through stream-json's tokenizer, which keeps big integers exact and reports errors by chunk. An
+ * instance can be iterated once.
  *
  * @example
  * const page = new IncrementalJsonProcessor(body, { prefix: 'data.items.item', model: Order, remainderModel: Paging });
@@ -74,34 +79,43 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
 
   private async *run(): AsyncGenerator<T, void, undefined> {
     const modelOptions = modelOptionsOf<T>(this.options);
+    const mode = this.options.largeIntegers ?? 'bigint';
+    const scanner = new JsonPrefixScanner(this.options.prefix);
     // fatal: JSON must be UTF-8 (RFC 8259), and silently substituting U+FFFD would corrupt documents.
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const tokenizer = createJsonTokenizer();
+    const scanned: ScanOutput = { outer: [], items: [] };
+    // The outer tokenizer sees a placeholder where each item was; the assembler hands those back here.
+    const placeholders: unknown[] = [];
+    let placeholdersSent = 0;
+    let placeholdersSeen = 0;
     const items: unknown[] = [];
     let offset = 0;
     let count = 0;
 
-    const feed = (text: string | symbol, chunkStart: number): void => {
-      let tokens: JsonToken[];
-      try {
-        tokens = tokensOf(tokenizer(text));
-      } catch (err) {
-        throw this.parseError(err, chunkStart, offset, text === END_OF_INPUT);
+    const feedOuter = (chunkStart: number, chunkEnd: number): void => {
+      let text = '';
+      for (const piece of scanned.outer) {
+        if (piece === PLACEHOLDER) placeholdersSent++;
+        try {
+          text += decoder.decode(piece, { stream: true });
+        } catch (err) {
+          throw invalidUtf8(err, chunkStart, chunkEnd);
+        }
       }
-      this.assembler.consume(tokens, items);
+      scanned.outer.length = 0;
+      if (text.length > 0) feedTokens(tokenizer, this.assembler, text, chunkStart, chunkEnd, placeholders);
+      placeholdersSeen += placeholders.length;
+      placeholders.length = 0;
     };
 
     for await (const chunk of this.input) {
       const chunkStart = offset;
-      let text: string;
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch (err) {
-        throw new StreamParseError(`invalid UTF-8 in JSON input between bytes ${chunkStart} and ${chunkStart + chunk.length}`, { offset: chunkStart }, { cause: err });
-      }
       offset += chunk.length;
-      if (text.length === 0) continue;
-      feed(text, chunkStart);
+      scanner.scan(chunk, chunkStart, scanned);
+      feedOuter(chunkStart, offset);
+      parseItems(scanned.items, mode, items);
+      scanned.items.length = 0;
       if (items.length === 0) continue;
       if (modelOptions === undefined) {
         for (let i = 0; i < items.length; i++) yield items[i] as T;
@@ -112,15 +126,26 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
       items.length = 0;
     }
 
+    if (scanner.inOpenItem) parseItemSlowly(scanner.openItemPieces, mode, offset); // throws: truncated or malformed
+    scanner.finish(scanned);
+    parseItems(scanned.items, mode, items);
     let tail: string;
     try {
       tail = decoder.decode();
     } catch (err) {
       throw new StreamParseError(`invalid UTF-8 at the end of the JSON input (byte ${offset})`, { offset }, { cause: err });
     }
-    if (tail.length > 0) feed(tail, offset);
-    feed(END_OF_INPUT, offset);
-    if (this.assembler.inValue) throw new StreamParseError(`truncated JSON: the input ended at byte ${offset} inside a value`, { offset });
+    if (tail.length > 0) feedTokens(tokenizer, this.assembler, tail, offset, offset, placeholders);
+    try {
+      this.assembler.consume(tokensOf(tokenizer(END_OF_INPUT)), placeholders);
+    } catch (err) {
+      throw truncatedJson(offset, err);
+    }
+    if (this.assembler.inValue) throw truncatedJson(offset);
+    placeholdersSeen += placeholders.length;
+    if (placeholdersSeen !== placeholdersSent) {
+      throw new StreamParseError(`malformed JSON: ${placeholdersSent} values were found at "${this.options.prefix}" but the document structure holds ${placeholdersSeen}`, { offset });
+    }
     for (const item of items) {
       yield modelOptions === undefined ? (item as T) : await toModel(item, modelOptions, this.itemName(count));
       count++;
@@ -130,15 +155,5 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
 
   private itemName(index: number): string {
     return `JSON item ${index} at "${this.options.prefix}"`;
-  }
-
-  private parseError(err: unknown, chunkStart: number, chunkEnd: number, atEnd: boolean): StreamParseError {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (atEnd) {
-      return new StreamParseError(`truncated JSON: the input ended at byte ${chunkEnd} (${reason})`, { offset: chunkEnd }, { cause: err });
-    }
-    // stream-json does not report positions, so the error is placed by the chunk it was found in.
-    const where = chunkEnd - chunkStart <= 1 ? `at byte ${chunkStart}` : `between bytes ${chunkStart} and ${chunkEnd}`;
-    return new StreamParseError(`malformed JSON ${where}: ${reason}`, { offset: chunkStart }, { cause: err });
   }
 }
