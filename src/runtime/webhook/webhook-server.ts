@@ -54,6 +54,9 @@ class HttpFailure extends Error {
 export class WebhookServer {
   private readonly server: http.Server;
   private rejecting = false;
+  /** Requests whose answer is not yet fully sent. */
+  private active = 0;
+  private onQuiet: (() => void)[] = [];
   private readonly maxBody: number;
 
   constructor(private readonly options: WebhookServerOptions) {
@@ -86,9 +89,10 @@ export class WebhookServer {
   async close(): Promise<void> {
     this.rejecting = true;
     await this.options.publisher.drained();
+    if (this.active > 0) await new Promise<void>((resolve) => this.onQuiet.push(resolve));
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      this.server.closeIdleConnections();
     });
   }
 
@@ -100,6 +104,12 @@ export class WebhookServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.active++;
+    res.once('close', () => {
+      if (--this.active === 0) for (const r of this.onQuiet.splice(0)) r();
+    });
+    // While stopping, each answer closes its connection, so close() does not wait on keep-alives.
+    if (this.rejecting) res.shouldKeepAlive = false;
     try {
       if (this.rejecting) throw new HttpFailure(503, 'server shutting down');
       if (req.method !== 'POST') throw new HttpFailure(405, 'only POST is accepted');
