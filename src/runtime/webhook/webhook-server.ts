@@ -134,7 +134,7 @@ export class WebhookServer {
 
   private readBody(req: http.IncomingMessage): Promise<Buffer> {
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxBody) return Promise.reject(this.tooLarge(req));
+    if (Number.isFinite(declared) && declared > this.maxBody) return Promise.reject(this.tooLarge());
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -142,7 +142,7 @@ export class WebhookServer {
         size += c.length;
         if (size > this.maxBody) {
           req.removeAllListeners('data');
-          reject(this.tooLarge(req));
+          reject(this.tooLarge());
           return;
         }
         chunks.push(c);
@@ -152,9 +152,8 @@ export class WebhookServer {
     });
   }
 
-  private tooLarge(req: http.IncomingMessage): HttpFailure {
-    // The rest of the body is not read: the answer closes the connection.
-    void req;
+  /** The rest of the body is not read: the 413 answer closes the connection. */
+  private tooLarge(): HttpFailure {
     return new HttpFailure(413, `body exceeds ${this.maxBody} bytes`);
   }
 
@@ -214,7 +213,7 @@ export class WebhookServer {
     const out: Record<string, string> = {};
     const raw = req.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!;
+      const name = raw[i];
       if (this.options.auth.kind === 'bearer' && name.toLowerCase() === 'authorization') continue;
       out[name] = raw[i + 1]!;
     }
@@ -223,7 +222,7 @@ export class WebhookServer {
 }
 
 function pathOf(req: http.IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0]!;
+  return (req.url ?? '/').split('?')[0];
 }
 
 function respond(res: http.ServerResponse, status: number, body: unknown): void {

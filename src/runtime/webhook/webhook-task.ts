@@ -50,7 +50,7 @@ export async function runWebhookServer(ctx: WebhookTaskContext): Promise<void> {
       name: rb.resource.name,
       rule: hook.rule,
       document: rb.resource.def.document,
-      check: compileDocumentCheck(rb.resource.name, rb.resource.schema as Record<string, unknown>, key),
+      check: compileDocumentCheck(rb.resource.name, rb.resource.schema, key),
       needsWebhookId: key.includes('/_meta/webhookId'),
     });
   }
