@@ -14,6 +14,8 @@ export { Resource, type ResourceOptions, type ReductionStrategy } from './decora
 export { Incremental, type IncrementalOptions } from './decorators/incremental.decorator';
 export { Backfill, type BackfillOptions } from './decorators/backfill.decorator';
 export { Snapshot, type SnapshotOptions } from './decorators/snapshot.decorator';
+export { Webhook, type WebhookOptions } from './decorators/webhook.decorator';
+export type { WebhookMatchRule, WebhookDiscriminator, UrlMatchRule, HeaderMatchRule, BodyMatchRule } from './common/webhook-match';
 export type { StrategyOptionContext, SubtaskOption } from './decorators/strategy-options';
 export { Auth, DiscoverResources, MigrateConfig, ValidateConnection } from './decorators/hooks.decorator';
 export { Title } from './decorators/title.decorator';
@@ -33,6 +35,13 @@ export { Model, OAuth2Provider } from './decorators/model.decorator';
 // Models
 export {
   BaseDocument,
+  WebhookDocument,
+  WebhookMeta,
+  NoWebhookAuth,
+  BearerWebhookAuth,
+  HmacWebhookAuth,
+  WEBHOOK_AUTH_MODELS,
+  type WebhookAuth,
   DocumentMeta,
   type DocumentOp,
   ResourceConfig,

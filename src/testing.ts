@@ -20,6 +20,7 @@ export { encodeStateKey } from './harness/state-key';
 export { DOC_UUID_PLACEHOLDER } from './harness/constants';
 export { HarnessError, ConnectorProtocolError, ConnectorFailedError, DocumentError, CatalogError } from './harness/harness-errors';
 export { applyMergePatch } from './common/merge-patch';
+export { postWebhook, type PostWebhookOptions, type WebhookReply } from './harness/webhook-client';
 
 /** Checking a connector class's definition in a unit spec: `buildConnector(MyConnector)` throws a DefinitionError listing every problem. */
 export { buildConnector } from './build/connector-builder';

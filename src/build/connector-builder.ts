@@ -4,6 +4,7 @@ import { isIsoDuration } from '../common/time';
 import { ResourceConfig } from '../models';
 import { SchemaBuilder } from '../schema/model-schema';
 import type { ConnectorDefinition, ResourceDefinition, StrategyDefinition } from './definition';
+import { buildWebhookResources, checkWebhookConflicts } from './webhook-builder';
 
 const ROW_ID = '/_meta/row_id';
 const REDUCTIONS = new Set(['append', 'firstWriteWins', 'lastWriteWins', 'merge', 'minimize', 'maximize', 'set', 'sum']);
@@ -42,18 +43,21 @@ export function buildConnector(cls: Class): ConnectorDefinition {
       problems.push(`${cls.name} @Connector: resources[${i}] is ${String(rc)}, not a class; check the import`);
       continue;
     }
-    const def = buildResource(rc, problems);
-    if (def === undefined) continue;
-    if (def.name === undefined && hooks.discover === undefined) {
-      problems.push(`${rc.name} @Resource: name is missing; give it a name, or return it from a @DiscoverResources() method of ${cls.name}`);
+    const defs = metadata.getResource(rc)?.webhook !== undefined ? buildWebhookResources(rc, problems) : [buildResource(rc, problems)];
+    for (const def of defs) {
+      if (def === undefined) continue;
+      if (def.name === undefined && hooks.discover === undefined) {
+        problems.push(`${rc.name} @Resource: name is missing; give it a name, or return it from a @DiscoverResources() method of ${cls.name}`);
+      }
+      if (def.name !== undefined) {
+        const prev = names.get(def.name);
+        if (prev !== undefined) problems.push(`${rc.name} @Resource: name '${def.name}' is also used by ${prev}; resource names must be unique`);
+        names.set(def.name, rc.name);
+      }
+      resources.push(def);
     }
-    if (def.name !== undefined) {
-      const prev = names.get(def.name);
-      if (prev !== undefined) problems.push(`${rc.name} @Resource: name '${def.name}' is also used by ${prev}; resource names must be unique`);
-      names.set(def.name, rc.name);
-    }
-    resources.push(def);
   }
+  checkWebhookConflicts(resources, problems);
 
   if (problems.length > 0) throw new DefinitionError(cls.name, problems);
   const configClass = record.config as Class;

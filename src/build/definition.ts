@@ -1,5 +1,6 @@
 import type { Class, CursorKind, StrategyRecord } from '../common/metadata';
 import type { JsonSchema } from '../schema/model-schema';
+import type { NormalRule } from '../common/webhook-match';
 
 /** A strategy of a resource, as the capture engine drives it. */
 export type StrategyDefinition = StrategyRecord;
@@ -20,6 +21,8 @@ export interface ResourceDefinition {
   readonly incremental?: StrategyDefinition & { readonly cursor: CursorKind };
   readonly backfill?: StrategyDefinition;
   readonly snapshot?: StrategyDefinition;
+  /** Set for `@Webhook` resources: the rule routing requests to this binding. */
+  readonly webhook?: { readonly rule: NormalRule };
 }
 
 /** A connector class turned into a frozen, checked definition by {@link buildConnector}. */

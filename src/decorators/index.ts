@@ -3,6 +3,7 @@ export * from './resource.decorator';
 export * from './incremental.decorator';
 export * from './backfill.decorator';
 export * from './snapshot.decorator';
+export * from './webhook.decorator';
 export * from './title.decorator';
 export * from './description.decorator';
 export * from './secret.decorator';

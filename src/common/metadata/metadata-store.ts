@@ -78,6 +78,8 @@ export interface ResourceRecord {
   readonly disable: boolean;
   readonly explicitAcks: boolean;
   readonly resourceConfigDefaults?: Record<string, unknown>;
+  /** Set by `@Webhook`: the resource receives HTTP requests; `match` is its rule or discriminator, as given. */
+  readonly webhook?: { readonly match: unknown };
 }
 
 /** Options recorded by `@Connector`. */

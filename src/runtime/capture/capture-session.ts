@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
 import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
+import { hasWebhookBindings, runWebhookServer } from '../webhook/webhook-task';
 import { compileDocumentCheck, type DocumentCheck } from './document-check';
 import { initialBindingState, orderedBindingState, subtaskIds, subtaskState, type StoredBackfill, type StoredBindingState, type StoredIncremental } from './binding-state';
 
@@ -91,6 +92,7 @@ export class CaptureSession {
         if (nextSchedule !== undefined && (soonest === undefined || nextSchedule < soonest)) soonest = nextSchedule;
         this.startBinding(b, current, shared);
       }
+      if (hasWebhookBindings(this.bindings)) this.startWebhookServer(shared);
       if (soonest !== undefined) this.stopAt(soonest, 'scheduled re-backfill');
       this.status.status(this.bindings.length === 0 ? 'Capture started. No bindings are enabled.' : 'Capture started.');
       this.status.started();
@@ -227,6 +229,19 @@ export class CaptureSession {
       const run = body(id);
       if (run !== undefined) this.spawn(`${b.name}.${kind}${id === undefined ? '' : `.${id}`}`, b.def.explicitAcks, shared, run);
     }
+  }
+
+  /** Starts the `capture.webhook-server` task, which outlives the others during a graceful stop. */
+  private startWebhookServer(shared: SharedTaskOptions): void {
+    const self = `${ROOT_TASK}.webhook-server`;
+    const othersDone = async (): Promise<void> => {
+      for (let others = [...this.running].filter(([n]) => n !== self); others.length > 0; others = [...this.running].filter(([n]) => n !== self)) {
+        await Promise.all(others.map(([, p]) => p));
+      }
+    };
+    this.spawn('webhook-server', true, shared, (task) =>
+      runWebhookServer({ bindings: this.bindings, config: this.config, transactor: this.transactor, stop: this.stop, log: task.log, othersDone }),
+    );
   }
 
   /** Runs `body` as a named task; its failure is logged, remembered (first one wins) and stops the capture. */

@@ -11,6 +11,8 @@ export class Transactor {
   private readonly pending: ({ resolve: () => void; reject: (err: unknown) => void } | undefined)[] = [];
   /** Set once the request stream failed: no acknowledgement can arrive any more. */
   private failure: unknown;
+  /** Set once acknowledgements can no longer arrive (released or failed); webhooks then answer 503. */
+  acksEnded = false;
 
   constructor(
     private readonly out: OutputWriter,
@@ -62,6 +64,7 @@ export class Transactor {
    * will come. The documents may or may not be durable (at-least-once, as in the Python CDK).
    */
   releaseAll(): void {
+    this.acksEnded = true;
     for (const p of this.pending.splice(0)) p?.resolve();
   }
 
@@ -71,6 +74,7 @@ export class Transactor {
    */
   failAll(err: unknown): void {
     this.failure ??= err;
+    this.acksEnded = true;
     for (const p of this.pending.splice(0)) p?.reject(err);
   }
 
