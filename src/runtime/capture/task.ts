@@ -1,5 +1,4 @@
 import type { IHasher } from 'hash-wasm/dist/lib/WASMInterface';
-import { createXXHash128 } from 'hash-wasm';
 import type { Logger } from '../../common/logger';
 import { CaptureError } from '../../common/errors';
 import { toJsonText } from '../../common/json-text';
@@ -46,7 +45,9 @@ export class Task {
 
   /** Enables the xxh3-128 digest of captured lines (snapshots). */
   async enableDigest(): Promise<void> {
-    this.hasher ??= await createXXHash128();
+    // hash-wasm only for snapshots: loaded here, not when every capture starts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.hasher ??= await (require('hash-wasm') as typeof import('hash-wasm')).createXXHash128();
     this.hasher.init();
   }
 
