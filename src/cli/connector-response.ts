@@ -3,7 +3,7 @@ import type { Logger } from '../common/logger';
 import { buildConnector } from '../build/connector-builder';
 import { LoadError } from '../common/errors';
 import { serve, type ServeOptions } from '../runtime/server';
-import { airbyteShim, serveAirbyte } from '../airbyte';
+import type * as Airbyte from '../airbyte';
 import { loadConnectorOrShim } from './load-connector';
 
 /**
@@ -25,6 +25,12 @@ export async function connectorResponse(kind: 'spec' | 'discover', target: strin
   return kind === 'spec' ? response.spec : response.discovered;
 }
 
+/** The Airbyte shim, loaded only when an Airbyte source is served. */
+function airbyte(): typeof Airbyte {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../airbyte') as typeof Airbyte;
+}
+
 /**
  * What `run`/`spec`/`discover` serve: a `@Connector` class, an exported Airbyte shim, or (with
  * `--airbyte -- <command…>`) an Airbyte-protocol command.
@@ -33,11 +39,12 @@ export function loadServable(args: readonly string[]): (options: ServeOptions) =
   if (args[0] === '--airbyte') {
     const command = args.slice(args[1] === '--' ? 2 : 1);
     if (command.length === 0) throw new LoadError('usage: estuary run --airbyte -- <command…> (e.g. docker run --rm -i airbyte/source-faker:6.2)');
+    const { airbyteShim, serveAirbyte } = airbyte();
     const shim = airbyteShim({ command });
     return (options) => serveAirbyte(shim, options);
   }
   const loaded = loadConnectorOrShim(args[0]!);
-  if ('shim' in loaded) return (options) => serveAirbyte(loaded.shim, options);
+  if ('shim' in loaded) return (options) => airbyte().serveAirbyte(loaded.shim, options);
   const def = buildConnector(loaded.connector);
   return (options) => serve(def, options);
 }

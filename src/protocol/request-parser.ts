@@ -1,9 +1,15 @@
-import typia from 'typia';
+import type * as Typia from 'typia';
+
+/**
+ * typia's calls are compiled away by its transform, but a value import would stay in the output and
+ * load typia's runtime (~80 modules) at every start; declaring the namespace keeps the types only.
+ */
+declare const typia: typeof Typia.default;
 import { ProtocolError } from '../common/errors';
 import type { Request } from './requests';
 
 /** Generated (typia) validator of request lines; extra properties are allowed and ignored. */
-export const validateRequest: (input: unknown) => typia.IValidation<Request> =
+export const validateRequest: (input: unknown) => Typia.IValidation<Request> =
   typia.createValidate<Request>();
 
 /** The request kinds, one of which each request line carries. */

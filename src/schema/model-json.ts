@@ -42,12 +42,19 @@ export class ModelJsonWriter {
   private static readonly cache = new WeakMap<Class, ModelJsonWriter>();
 
   /** The writer of `cls` (built once per class). */
+  /** The last class asked for, and its writer: documents come in runs of one class. */
+  private static lastClass: Class | undefined;
+  private static lastWriter: ModelJsonWriter | undefined;
+
   static of(cls: Class): ModelJsonWriter {
+    if (cls === ModelJsonWriter.lastClass) return ModelJsonWriter.lastWriter!;
     let w = ModelJsonWriter.cache.get(cls);
     if (w === undefined) {
       w = new ModelJsonWriter(cls);
       ModelJsonWriter.cache.set(cls, w);
     }
+    ModelJsonWriter.lastClass = cls;
+    ModelJsonWriter.lastWriter = w;
     return w;
   }
 

@@ -1,5 +1,12 @@
 import { Readable, pipeline } from 'node:stream';
-import { CsvError, Parser, type Options as CsvParseOptions } from 'csv-parse';
+import type { Options as CsvParseOptions } from 'csv-parse';
+
+/** csv-parse, loaded when a CSV is first parsed (not at `import 'estuary-cdk'`). */
+let csvParse: typeof import('csv-parse') | undefined;
+function loadCsvParse(): typeof import('csv-parse') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (csvParse ??= require('csv-parse') as typeof import('csv-parse'));
+}
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import { modelOptionsOf, toModel } from './model.converter';
@@ -68,7 +75,7 @@ async function* parseRecords(input: AsyncIterable<Uint8Array>, dialect: CsvDiale
   if (dialect.escape !== undefined) options.escape = dialect.escape;
   if (dialect.lineTerminator !== undefined) options.record_delimiter = dialect.lineTerminator;
 
-  const parser = new Parser(options);
+  const parser = new (loadCsvParse().Parser)(options);
   let pipelineError: unknown;
   const finished = new Promise<void>((resolve) => {
     pipeline(Readable.from(decoded()), parser, (err) => {
@@ -91,7 +98,7 @@ async function* parseRecords(input: AsyncIterable<Uint8Array>, dialect: CsvDiale
 
 function toParseError(err: unknown): unknown {
   if (err instanceof StreamParseError) return err;
-  if (err instanceof CsvError) {
+  if (csvParse !== undefined && err instanceof csvParse.CsvError) {
     const line = typeof err['lines'] === 'number' ? err['lines'] : undefined;
     return new StreamParseError(`malformed CSV${line === undefined ? '' : ` at line ${line}`}: ${err.message}`, { line }, { cause: err });
   }

@@ -22,8 +22,8 @@ interface StreamJsonParserModule {
   jsonParser(options: Record<string, unknown>): JsonTokenizer;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const parserModule = require('stream-json/parser.js') as StreamJsonParserModule;
+/** Loaded on first use: `import 'estuary-cdk'` must not pay for a tokenizer a connector may never use. */
+let parserModule: StreamJsonParserModule | undefined;
 /**
  * The end-of-input marker stream-json's stages expect. stream-chain registers it with `Symbol.for`, so
  * we need not import stream-chain (a transitive dependency we do not declare).
@@ -35,6 +35,8 @@ export const END_OF_INPUT: symbol = Symbol.for('object-stream.none');
  * emitting only packed tokens, which halves the token count compared with the default.
  */
 export function createJsonTokenizer(): JsonTokenizer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  parserModule ??= require('stream-json/parser.js') as StreamJsonParserModule;
   return parserModule.jsonParser({ packValues: true, streamValues: false, jsonStreaming: true });
 }
 

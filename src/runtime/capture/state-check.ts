@@ -1,4 +1,10 @@
-import typia from 'typia';
+import type * as Typia from 'typia';
+
+/**
+ * typia's calls are compiled away by its transform, but a value import would stay in the output and
+ * load typia's runtime (~80 modules) at every start; declaring the namespace keeps the types only.
+ */
+declare const typia: typeof Typia.default;
 import { CdkError } from '../../common/errors';
 import type { CursorKind } from '../../common/metadata';
 import type { ResolvedBinding } from '../resolve-resources';
@@ -21,7 +27,7 @@ interface BindingStateShape {
 }
 
 /** Exact: an unknown key is an error (it would otherwise be dropped and the binding restarted). */
-const validateBindingState: (input: unknown) => typia.IValidation<BindingStateShape> = typia.createValidateEquals<BindingStateShape>();
+const validateBindingState: (input: unknown) => Typia.IValidation<BindingStateShape> = typia.createValidateEquals<BindingStateShape>();
 
 /**
  * Checks the `open` state against the shape this connector writes, before anything is written:

@@ -1,5 +1,4 @@
 import type { IHasher } from 'hash-wasm/dist/lib/WASMInterface';
-import { createXXHash128 } from 'hash-wasm';
 import type { Logger } from '../../common/logger';
 import { CaptureError } from '../../common/errors';
 import { toJsonText } from '../../common/json-text';
@@ -46,7 +45,9 @@ export class Task {
 
   /** Enables the xxh3-128 digest of captured lines (snapshots). */
   async enableDigest(): Promise<void> {
-    this.hasher ??= await createXXHash128();
+    // hash-wasm only for snapshots: loaded here, not when every capture starts.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.hasher ??= await (require('hash-wasm') as typeof import('hash-wasm')).createXXHash128();
     this.hasher.init();
   }
 
@@ -62,10 +63,18 @@ export class Task {
     } catch (err) {
       throw new CaptureError(`${this.name}: a document could not be serialized: ${(err as Error).message}`, { cause: err });
     }
-    if (json === undefined || json[0] !== '{') throw new CaptureError(`${this.name}: captured documents must be JSON objects, got ${json ?? 'undefined'}`);
-    const line = `{"captured":{"binding":${binding},"doc":${json}}}`;
-    this.hasher?.update(line);
-    this.buffer.push(line + '\n');
+    if (json === undefined || json.charCodeAt(0) !== 0x7b) throw new CaptureError(`${this.name}: captured documents must be JSON objects, got ${json ?? 'undefined'}`);
+    // The line's fixed parts are copied as bytes and the document encoded once, in place: no
+    // concatenated line string to build and flatten per document.
+    this.buffer.pushCaptured(this.capturedPrefix(binding), json);
+    this.hasher?.update(`{"captured":{"binding":${binding},"doc":${json}}}`);
+  }
+
+  /** `{"captured":{"binding":N,"doc":` as UTF-8, per binding index. */
+  private readonly prefixes: Buffer[] = [];
+
+  private capturedPrefix(binding: number): Buffer {
+    return (this.prefixes[binding] ??= Buffer.from(`{"captured":{"binding":${binding},"doc":`));
   }
 
   /** Queues a sourced schema for `binding`, made maximally restrictive; sent with the next checkpoint. */

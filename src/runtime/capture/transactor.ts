@@ -45,10 +45,14 @@ export class Transactor {
           this.pending.push({ resolve, reject });
         } else this.pending.push(undefined);
       }
+      // The checkpoint goes into the same bytes as its documents: one write per checkpoint, not two.
+      buffer.push(checkpointLine);
       let last: Promise<void> | undefined;
       for (const chunk of buffer.drain()) last = this.out.write(chunk);
-      await this.out.write(checkpointLine);
       await last;
+      // Written through and not queued (files, /dev/null, a pipe that took it at once): the buffer's
+      // memory can take the next checkpoint. Otherwise the stream still holds it and it is left.
+      if (this.out.idle) buffer.recycle();
       // Turn the event loop once per checkpoint: a CPU-bound strategy would otherwise run entirely
       // in microtasks, starving stdin (acknowledgements, EOF), signals and timers.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -41,6 +41,11 @@ export class OutputWriter {
     });
   }
 
+  /** Whether the stream holds no written data any more (everything went through to the destination). */
+  get idle(): boolean {
+    return this.out.writableLength === 0;
+  }
+
   /** Resolves when everything queued so far has been handed to the stream. */
   flush(): Promise<void> {
     return this.tail;
