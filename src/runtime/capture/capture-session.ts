@@ -251,6 +251,8 @@ export class CaptureSession {
     const task = new Task(name, this.log.child({ task: name }), shared, acks);
     const p = body(task).catch((error: unknown) => {
       if (this.stoppedCleanly(error)) return task.log.debug({ reason: this.stop.reason }, `task ${name} ended by the stop`);
+      // The broken request stream is reported once, as the fatal line; the tasks it failed only echo it.
+      if (this.transactor.isStreamFailure(error)) return task.log.debug(`task ${name} ended: the request stream failed`);
       task.log.error({ error: describeError(error) }, `task ${name} failed`);
       if (this.firstError === undefined) this.firstError = { task: name, error };
       this.stop.stop(`task ${name} failed`);

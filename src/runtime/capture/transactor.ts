@@ -76,6 +76,11 @@ export class Transactor {
    * Fails every checkpoint waiting for an acknowledgement, and every later commit, with `err`: the
    * request stream broke, so the tasks waiting on it must stop now rather than hang.
    */
+  /** Whether `err` is the request stream's failure that {@link failAll} passed to waiting checkpoints. */
+  isStreamFailure(err: unknown): boolean {
+    return this.failure !== undefined && err === this.failure;
+  }
+
   failAll(err: unknown): void {
     this.failure ??= err;
     this.acksEnded = true;
