@@ -44,6 +44,8 @@ export interface PreviewSessionOptions {
   onCommit: (tx: CommittedTransaction) => void;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
   abort?: AbortSignal;
+  /** Ends the session gracefully, as a reached transaction count does, e.g. at an overall timeout. */
+  stop?: AbortSignal;
 }
 
 interface ReadyCheckpoint {
@@ -141,19 +143,29 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
   const onAbort = (): void => proc.fail(new HarnessError('ABORTED', 'capture session stopped because another shard failed'));
   if (options.abort?.aborted) onAbort();
   options.abort?.addEventListener('abort', onAbort, { once: true });
+  let stopRequested = options.stop?.aborted === true;
+  const onStop = (): void => {
+    stopRequested = true;
+    signal.notify();
+  };
+  options.stop?.addEventListener('abort', onStop, { once: true });
 
   proc.send(INTERNAL_SPEC_REQUEST);
   let transactions = 0;
   try {
     // The delay counts from `opened`, so connector start-up does not eat into the first transaction.
-    while (!opened && !ended) await signal.wait();
+    while (!opened && !ended && !stopRequested) await signal.wait();
     for (;;) {
-      if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended, signal);
+      if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended || stopRequested, signal);
       const idleUntil = options.idleTimeoutMs !== undefined ? Date.now() + options.idleTimeoutMs : undefined;
-      while (ready.length === 0 && !ended) {
+      while (ready.length === 0 && !ended && !stopRequested) {
         if (idleUntil === undefined) await signal.wait();
         else if (Date.now() >= idleUntil) break;
-        else await sleepUnless(idleUntil - Date.now(), () => ended || ready.length > 0, signal);
+        else await sleepUnless(idleUntil - Date.now(), () => ended || stopRequested || ready.length > 0, signal);
+      }
+      if (stopRequested && !ended) {
+        proc.stop();
+        break;
       }
       if (ready.length === 0 && !ended) {
         proc.stop();
@@ -188,6 +200,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     throw err;
   } finally {
     options.abort?.removeEventListener('abort', onAbort);
+    options.stop?.removeEventListener('abort', onStop);
   }
 }
 
