@@ -160,6 +160,14 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
   return options;
 }
 
+/** Resolves once everything written to `out` so far has been handed to the OS. */
+function drained(out: TextSink): Promise<void> {
+  const write = out.write as (text: string, callback: () => void) => unknown;
+  // A sink whose write takes no callback (a test's collector) has nothing queued.
+  if (write.length < 2) return Promise.resolve();
+  return new Promise((resolve) => void write.call(out, '', () => resolve()));
+}
+
 /** Lines per stdout write: one huge transaction must not become one string beyond V8's length limit. */
 const OUTPUT_CHUNK = 10_000;
 
@@ -188,12 +196,18 @@ export async function previewCommand(argv: string[], io: PreviewIo): Promise<num
       // Printed per transaction and not kept: memory stays bounded by one transaction.
       collect: false,
       onOutput: (lines) => {
-        for (let i = 0; i < lines.length; i += OUTPUT_CHUNK) io.stdout.write(`${lines.slice(i, i + OUTPUT_CHUNK).join('\n')}\n`);
+        let flushed = true;
+        for (let i = 0; i < lines.length; i += OUTPUT_CHUNK) {
+          flushed = io.stdout.write(`${lines.slice(i, i + OUTPUT_CHUNK).join('\n')}\n`) !== false && flushed;
+        }
+        return flushed ? undefined : drained(io.stdout);
       },
       onLog: reporter.log,
       onProgress: reporter.event,
     });
     reporter.finish();
+    // The CLI exits as soon as this returns: output still queued for a pipe would be lost.
+    await drained(io.stdout);
     return 0;
   } catch (err) {
     reporter.finish();

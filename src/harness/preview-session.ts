@@ -40,8 +40,12 @@ export interface PreviewSessionOptions {
   idleTimeoutMs?: number;
   /** Checked after each commit: true ends the session (as `maxTransactions` does). */
   stopAfterCommit?: () => boolean;
-  /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
-  onCommit: (tx: CommittedTransaction) => void;
+  /**
+   * Called synchronously for each committed transaction, before any acknowledgement is sent. A
+   * returned promise (e.g. stdout draining) is awaited before the next poll, so a slow reader of the
+   * output holds the session back instead of output piling up in memory.
+   */
+  onCommit: (tx: CommittedTransaction) => void | Promise<void>;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
   abort?: AbortSignal;
   /** Ends the session gracefully, as a reached transaction count does, e.g. at an overall timeout. */
@@ -113,7 +117,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     return outcome;
   });
 
-  const commit = (): void => {
+  const commit = (): void | Promise<void> => {
     const batch = ready;
     ready = [];
     const capturedCounts = combiners.map(() => 0);
@@ -127,7 +131,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
       }
       for (const b of touched) checkpointCounts[b]!++;
     }
-    options.onCommit({
+    const written = options.onCommit({
       shard: options.shard,
       documents: combiners.map((c) => c.drain()),
       capturedCounts,
@@ -138,6 +142,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
       proc.send({ acknowledge: { checkpoints: batch.length } });
       acks.push(batch.length);
     }
+    return written;
   };
 
   const onAbort = (): void => proc.fail(new HarnessError('ABORTED', 'capture session stopped because another shard failed'));
@@ -176,7 +181,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
         if (error) throw error;
       }
       if (ready.length > 0) {
-        commit();
+        await commit();
         transactions++;
         if ((options.maxTransactions !== undefined && transactions >= options.maxTransactions) || options.stopAfterCommit?.() === true) {
           proc.stop();

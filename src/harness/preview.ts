@@ -82,8 +82,8 @@ export interface PreviewOptions {
   env?: Record<string, string>;
   /** Working directory of the connector (defaults to the catalog's directory for catalog commands). */
   cwd?: string;
-  /** Receives output lines as each transaction commits. */
-  onOutput?: (lines: string[]) => void;
+  /** Receives output lines as each transaction commits; a returned promise holds back the next poll until it settles. */
+  onOutput?: (lines: string[]) => unknown;
   /** Receives each connector log line. */
   onLog?: (log: ConnectorLog) => void;
   /** Receives progress events. */
@@ -222,11 +222,12 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     timedOut: false,
   };
   const collect = options.collect !== false;
-  const emit = (lines: string[]): void => {
+  const emit = (lines: string[]): void | Promise<void> => {
     if (lines.length === 0) return;
     // One push per line: spreading a transaction of ~150k lines into push() overflows the stack.
     if (collect) for (const line of lines) result.lines.push(line);
-    options.onOutput?.(lines);
+    const written = options.onOutput?.(lines);
+    return written instanceof Promise ? written.then(() => undefined) : undefined;
   };
   const hasStopCondition = options.until !== undefined || options.untilDocuments !== undefined;
   const stopConditionHolds = (): boolean => {
@@ -248,7 +249,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     result.sessions = session;
     options.onProgress?.({ type: 'session-start', session, shards, bindings: task.bindings });
     await callUnary<'applied'>(launch, 'apply', { capture: captureSpec, version: 'preview' });
-    const onCommit = (tx: CommittedTransaction): void => {
+    const onCommit = (tx: CommittedTransaction): void | Promise<void> => {
       result.transactions++;
       const lines: string[] = [];
       const records: Array<[string, JsonObject]> = [];
@@ -279,7 +280,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         lines.push(JSON.stringify(['connectorState', state]), JSON.stringify(['connectorState', {}]));
       }
       if (options.stateFile !== undefined) persistState(options.stateFile, result.state);
-      emit(lines);
+      const written = emit(lines);
       options.onRecords?.(records);
       options.onProgress?.({
         type: 'transaction',
@@ -294,6 +295,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           checkpoints: tx.checkpointCounts[i]!,
         })),
       });
+      return written;
     };
     const abort = new AbortController();
     const ranges = splitKeyRange(shards);
