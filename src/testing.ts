@@ -8,8 +8,8 @@
  */
 import 'reflect-metadata';
 
-export { runPreview, type PreviewOptions, type PreviewResult, type PreviewEvent } from './harness/preview';
-export { runCapture, compareCaptureRecords, compareValues, type RunCaptureOptions, type CaptureRun } from './harness/test-kit';
+export { runPreview, type PreviewOptions, type PreviewResult, type PreviewEvent, type PreviewProgress } from './harness/preview';
+export { runCapture, compareCaptureRecords, compareValues, type RunCaptureOptions, type CaptureRun, type CaptureProgress } from './harness/test-kit';
 export { connectorCommand } from './harness/connector-command';
 export { runConnectorInProcess } from './harness/in-process';
 export type { InProcessOptions, InProcessRun, InProcessBinding, InProcessProgress } from './harness/in-process';

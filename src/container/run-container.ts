@@ -52,7 +52,10 @@ export function createBindingContainer(run: DependencyContainer, binding: Bindin
  */
 export function resolveClass<T>(c: DependencyContainer, cls: Class<T>): T {
   const ctor = cls as unknown as new (...args: unknown[]) => T;
-  if (ctor.length > 0 && !c.isRegistered(ctor, true)) injectable()(ctor);
+  if (ctor.length > 0 && !c.isRegistered(ctor, true)) {
+    if (Reflect.getMetadata('design:paramtypes', ctor) === undefined) throw missingMetadata(cls, ctor.length);
+    injectable()(ctor);
+  }
   try {
     return c.resolve(ctor);
   } catch (err) {
@@ -63,4 +66,16 @@ export function resolveClass<T>(c: DependencyContainer, cls: Class<T>): T {
       : msg.split('\n')[0];
     throw new CdkError('INJECTION', `Cannot construct ${cls.name}: ${hint}`, { cause: err, userError: true });
   }
+}
+
+/** The constructor's parameter types were never emitted, so nothing can be injected: say why and how to fix it. */
+function missingMetadata(cls: Class, params: number): CdkError {
+  return new CdkError(
+    'DECORATOR_METADATA_MISSING',
+    `Cannot construct ${cls.name}: its constructor takes ${params} parameter(s) but the class has no decorator metadata ` +
+      '(design:paramtypes), so their types are unknown. It was compiled without emitDecoratorMetadata, as tsx and esbuild ' +
+      'always do; run TypeScript through estuary-cdk instead: `node --require estuary-cdk/register` (mocha: --require ' +
+      'estuary-cdk/register), or tsc with "experimentalDecorators" and "emitDecoratorMetadata" set.',
+    { userError: true },
+  );
 }

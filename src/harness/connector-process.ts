@@ -22,6 +22,8 @@ export interface ProcessOutcome {
   signal: string | null;
   /** True when the harness stopped the process itself (end of session). */
   stoppedByHarness: boolean;
+  /** True when the harness killed the process because it lingered after being stopped. */
+  killedByHarness?: boolean;
 }
 
 /**
@@ -34,6 +36,8 @@ export class ConnectorProcess {
   onChunk: () => void = () => undefined;
   /** The last message logged on stderr; Flow reports it when the connector fails. */
   lastLogMessage: string | undefined;
+  /** The first error-level line the connector logged, if any. */
+  firstErrorLog: ConnectorLog | undefined;
   /** Resolves once stdout, stderr and the process have all closed. */
   readonly closed: Promise<ProcessOutcome>;
 
@@ -44,6 +48,7 @@ export class ConnectorProcess {
   private stdoutRest: Buffer = Buffer.alloc(0);
   private stderrRest = '';
   private killTimer: NodeJS.Timeout | undefined;
+  private killedByHarness = false;
 
   constructor(private readonly rpc: string, launch: ConnectorLaunch) {
     const [file, ...args] = launch.command;
@@ -66,7 +71,7 @@ export class ConnectorProcess {
         if (this.killTimer) clearTimeout(this.killTimer);
         if (this.stderrRest.length > 0) this.log(this.stderrRest, launch.onLog);
         if (this.stdoutRest.length > 0 && !this.stopped) this.partial = true;
-        resolve({ exitCode: code, signal, stoppedByHarness: this.stopped });
+        resolve({ exitCode: code, signal, stoppedByHarness: this.stopped, killedByHarness: this.killedByHarness });
       });
     });
   }
@@ -87,7 +92,10 @@ export class ConnectorProcess {
     this.stopped = true;
     this.closeInput();
     if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      this.killTimer = setTimeout(() => {
+        this.killedByHarness = true;
+        this.child.kill('SIGKILL');
+      }, graceMs);
     }
   }
 
@@ -102,10 +110,17 @@ export class ConnectorProcess {
   /**
    * The error that ended this process, if any, in the order the Flow runtime would see it: an error the
    * harness raised, then a non-zero exit (reported with the last log message), then a partial line.
+   * A session the harness ended still fails when the connector then exits non-zero or logged an
+   * error: a connector that broke just before the stop condition held must not pass.
    */
   errorFor(outcome: ProcessOutcome): Error | undefined {
     if (this.failure) return this.failure;
-    if (outcome.stoppedByHarness) return undefined;
+    if (outcome.stoppedByHarness) {
+      const exitedBadly = !outcome.killedByHarness && (outcome.exitCode !== 0 || outcome.signal !== null);
+      if (exitedBadly) return new ConnectorFailedError(this.rpc, outcome.exitCode, outcome.signal, this.lastLogMessage);
+      if (this.firstErrorLog) return new ConnectorFailedError(this.rpc, outcome.exitCode, outcome.signal, this.firstErrorLog.message, true);
+      return undefined;
+    }
     if (outcome.exitCode !== 0) return new ConnectorFailedError(this.rpc, outcome.exitCode, outcome.signal, this.lastLogMessage);
     if (this.partial) return new ConnectorProtocolError('connector wrote a partial message and then closed its output');
     return undefined;
@@ -149,6 +164,7 @@ export class ConnectorProcess {
     if (line.trim() === '') return;
     const log = decodeLogLine(line);
     this.lastLogMessage = log.message;
+    if (log.level === 'error' && this.firstErrorLog === undefined) this.firstErrorLog = log;
     onLog?.(log);
   }
 }

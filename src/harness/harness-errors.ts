@@ -11,9 +11,14 @@ export class ConnectorFailedError extends HarnessError {
   /** The last message the connector logged on stderr, if any. */
   readonly lastLogMessage: string | undefined;
 
-  constructor(rpc: string, exitCode: number | null, signal: string | null, lastLogMessage: string | undefined) {
+  /**
+   * @param loggedError the connector exited cleanly after the harness stopped it, but had logged
+   *   `lastLogMessage` at error level.
+   */
+  constructor(rpc: string, exitCode: number | null, signal: string | null, lastLogMessage: string | undefined, loggedError = false) {
     const how = exitCode !== null ? `exit code ${exitCode}` : `signal ${signal ?? 'unknown'}`;
-    super('CONNECTOR_FAILED', `${rpc} failed: connector exited with ${how}: ${lastLogMessage ?? '(no log output)'}`);
+    const what = loggedError ? 'connector logged an error' : `connector exited with ${how}`;
+    super('CONNECTOR_FAILED', `${rpc} failed: ${what}: ${lastLogMessage ?? '(no log output)'}`);
     this.exitCode = exitCode;
     this.lastLogMessage = lastLogMessage;
   }

@@ -2,12 +2,12 @@
  * The local stand-in for the Flow runtime: `estuary preview` and the test kit for connector authors.
  */
 export { runPreview } from './preview';
-export type { PreviewOptions, PreviewResult, PreviewEvent } from './preview';
+export type { PreviewOptions, PreviewResult, PreviewEvent, PreviewProgress } from './preview';
 export { previewCommand, parsePreviewArgs, PREVIEW_USAGE } from './preview-command';
 export type { PreviewIo } from './preview-command';
 export { connectorCommand } from './connector-command';
 export { runCapture, compareCaptureRecords, compareValues } from './test-kit';
-export type { RunCaptureOptions, CaptureRun } from './test-kit';
+export type { RunCaptureOptions, CaptureRun, CaptureProgress } from './test-kit';
 export type { BindingRequest, PreviewBinding } from './task-resolver';
 export type { CheckpointState } from './preview-session';
 export type { ConnectorLog } from './connector-log';

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { CdkError, describeError } from '../common/errors';
 import { parseShortDuration } from '../common/time';
 import { PreviewOptions, runPreview } from './preview';
@@ -14,7 +16,9 @@ export interface PreviewIo {
 export const PREVIEW_USAGE = `usage: estuary preview [<connector>] [options]
 
 Runs a connector as the Flow runtime would and prints what it captures, one
-["<collection>", <document>] line per combined document.
+["<collection>", <document>] line per combined document, as each transaction commits.
+Without --config and --source, a connector folder's config.yaml (else its
+test.flow.yaml) is used.
 
 options:
   --source <file>        Flow catalog (test.flow.yaml) with the capture, bindings and collections
@@ -23,6 +27,7 @@ options:
   --sessions <n[,n…]>    transactions per session; several values run several sessions (-1: until exit)
   --delay <duration>     wait before each poll for a transaction, from opened (e.g. 10s; default 0s)
   --idle-timeout <dur>   end a session when nothing is checkpointed this long after a poll
+  --timeout <duration>   stop the preview gracefully after this long (e.g. 30s)
   --state <file>         resume from and save the connector state to this file
   --initial-state <json> state of the first session when there is no state file
   --output-state         also print ["connectorState", …] lines
@@ -36,7 +41,42 @@ class UsageError extends CdkError {
   }
 }
 
-const VALUE_FLAGS = ['--source', '--name', '--config', '--sessions', '--delay', '--idle-timeout', '--state', '--initial-state', '--shards'];
+const VALUE_FLAGS = [
+  '--source',
+  '--name',
+  '--config',
+  '--sessions',
+  '--delay',
+  '--idle-timeout',
+  '--timeout',
+  '--state',
+  '--initial-state',
+  '--shards',
+];
+
+function duration(flag: string, value: string): number {
+  try {
+    return parseShortDuration(value);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+/** `<dir>/config.yaml`, else `<dir>/test.flow.yaml`, for a connector given as a folder without --config or --source. */
+function folderDefaults(connector: string, options: PreviewOptions): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(connector).isDirectory();
+  } catch {
+    return; // a missing connector is reported when it is run
+  }
+  if (!isDir) return;
+  const dir = connector;
+  const config = path.join(dir, 'config.yaml');
+  const catalog = path.join(dir, 'test.flow.yaml');
+  if (existsSync(config)) options.config = config;
+  else if (existsSync(catalog)) options.source = catalog;
+}
 
 /** Parses `estuary preview` arguments into {@link PreviewOptions} (without callbacks). */
 export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'help' {
@@ -80,11 +120,10 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
         }
         break;
       case '--idle-timeout':
-        try {
-          options.idleTimeoutMs = parseShortDuration(value!);
-        } catch (err) {
-          throw new UsageError(`--idle-timeout: ${(err as Error).message}`);
-        }
+        options.idleTimeoutMs = duration(arg, value!);
+        break;
+      case '--timeout':
+        options.timeoutMs = duration(arg, value!);
         break;
       case '--state':
         options.stateFile = value;
@@ -112,11 +151,25 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
   }
   if (positional.length > 1) throw new UsageError(`expected one connector, got ${positional.join(' ')}`);
   if (positional.length === 1) options.connector = positional[0];
+  if (options.connector !== undefined && options.config === undefined && options.source === undefined) {
+    folderDefaults(options.connector, options);
+  }
   if (options.connector === undefined && options.source === undefined) {
     throw new UsageError('name a connector or pass --source <test.flow.yaml>');
   }
   return options;
 }
+
+/** Resolves once everything written to `out` so far has been handed to the OS. */
+function drained(out: TextSink): Promise<void> {
+  const write = out.write as (text: string, callback: () => void) => unknown;
+  // A sink whose write takes no callback (a test's collector) has nothing queued.
+  if (write.length < 2) return Promise.resolve();
+  return new Promise((resolve) => void write.call(out, '', () => resolve()));
+}
+
+/** Lines per stdout write: one huge transaction must not become one string beyond V8's length limit. */
+const OUTPUT_CHUNK = 10_000;
 
 /**
  * `estuary preview`: runs the connector under the local stand-in for the Flow runtime, printing
@@ -140,11 +193,21 @@ export async function previewCommand(argv: string[], io: PreviewIo): Promise<num
   try {
     await runPreview({
       ...options,
-      onOutput: (lines) => io.stdout.write(`${lines.join('\n')}\n`),
+      // Printed per transaction and not kept: memory stays bounded by one transaction.
+      collect: false,
+      onOutput: (lines) => {
+        let flushed = true;
+        for (let i = 0; i < lines.length; i += OUTPUT_CHUNK) {
+          flushed = io.stdout.write(`${lines.slice(i, i + OUTPUT_CHUNK).join('\n')}\n`) !== false && flushed;
+        }
+        return flushed ? undefined : drained(io.stdout);
+      },
       onLog: reporter.log,
       onProgress: reporter.event,
     });
     reporter.finish();
+    // The CLI exits as soon as this returns: output still queued for a pipe would be lost.
+    await drained(io.stdout);
     return 0;
   } catch (err) {
     reporter.finish();

@@ -40,10 +40,16 @@ export interface PreviewSessionOptions {
   idleTimeoutMs?: number;
   /** Checked after each commit: true ends the session (as `maxTransactions` does). */
   stopAfterCommit?: () => boolean;
-  /** Called synchronously for each committed transaction, before any acknowledgement is sent. */
-  onCommit: (tx: CommittedTransaction) => void;
+  /**
+   * Called synchronously for each committed transaction, before any acknowledgement is sent. A
+   * returned promise (e.g. stdout draining) is awaited before the next poll, so a slow reader of the
+   * output holds the session back instead of output piling up in memory.
+   */
+  onCommit: (tx: CommittedTransaction) => void | Promise<void>;
   /** Stops the session (as failed with code `ABORTED`), e.g. when another shard failed. */
   abort?: AbortSignal;
+  /** Ends the session gracefully, as a reached transaction count does, e.g. at an overall timeout. */
+  stop?: AbortSignal;
 }
 
 interface ReadyCheckpoint {
@@ -111,7 +117,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     return outcome;
   });
 
-  const commit = (): void => {
+  const commit = (): void | Promise<void> => {
     const batch = ready;
     ready = [];
     const capturedCounts = combiners.map(() => 0);
@@ -125,7 +131,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
       }
       for (const b of touched) checkpointCounts[b]!++;
     }
-    options.onCommit({
+    const written = options.onCommit({
       shard: options.shard,
       documents: combiners.map((c) => c.drain()),
       capturedCounts,
@@ -136,24 +142,35 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
       proc.send({ acknowledge: { checkpoints: batch.length } });
       acks.push(batch.length);
     }
+    return written;
   };
 
   const onAbort = (): void => proc.fail(new HarnessError('ABORTED', 'capture session stopped because another shard failed'));
   if (options.abort?.aborted) onAbort();
   options.abort?.addEventListener('abort', onAbort, { once: true });
+  let stopRequested = options.stop?.aborted === true;
+  const onStop = (): void => {
+    stopRequested = true;
+    signal.notify();
+  };
+  options.stop?.addEventListener('abort', onStop, { once: true });
 
   proc.send(INTERNAL_SPEC_REQUEST);
   let transactions = 0;
   try {
     // The delay counts from `opened`, so connector start-up does not eat into the first transaction.
-    while (!opened && !ended) await signal.wait();
+    while (!opened && !ended && !stopRequested) await signal.wait();
     for (;;) {
-      if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended, signal);
+      if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended || stopRequested, signal);
       const idleUntil = options.idleTimeoutMs !== undefined ? Date.now() + options.idleTimeoutMs : undefined;
-      while (ready.length === 0 && !ended) {
+      while (ready.length === 0 && !ended && !stopRequested) {
         if (idleUntil === undefined) await signal.wait();
         else if (Date.now() >= idleUntil) break;
-        else await sleepUnless(idleUntil - Date.now(), () => ended || ready.length > 0, signal);
+        else await sleepUnless(idleUntil - Date.now(), () => ended || stopRequested || ready.length > 0, signal);
+      }
+      if (stopRequested && !ended) {
+        proc.stop();
+        break;
       }
       if (ready.length === 0 && !ended) {
         proc.stop();
@@ -164,7 +181,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
         if (error) throw error;
       }
       if (ready.length > 0) {
-        commit();
+        await commit();
         transactions++;
         if ((options.maxTransactions !== undefined && transactions >= options.maxTransactions) || options.stopAfterCommit?.() === true) {
           proc.stop();
@@ -188,6 +205,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     throw err;
   } finally {
     options.abort?.removeEventListener('abort', onAbort);
+    options.stop?.removeEventListener('abort', onStop);
   }
 }
 

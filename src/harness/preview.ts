@@ -49,11 +49,27 @@ export interface PreviewOptions {
   /** End a session when no checkpoint arrives this long after a poll (default: wait indefinitely, as flowctl does). */
   idleTimeoutMs?: number;
   /**
-   * End a session after the transaction whose merged connector state satisfies `until` (checked after
-   * every commit), so a spec waits for what it needs instead of a fixed delay. Combine with
-   * `sessions: -1`, or a session also ends at its transaction count.
+   * End the run after the transaction whose merged connector state (or progress) satisfies `until`
+   * (checked after every commit), so a spec waits for what it needs instead of a fixed delay. Combine
+   * with `sessions: -1`, or a session also ends at its transaction count.
    */
-  until?: (state: unknown) => boolean;
+  until?: (state: unknown, progress: PreviewProgress) => boolean;
+  /** End the run after the transaction that brings the printed documents to at least this many. */
+  untilDocuments?: number;
+  /**
+   * Stop the whole run after this long. By default it then ends as `flowctl preview --timeout` does:
+   * gracefully, with what was committed; with `failOnTimeout` it throws a `TIMEOUT` {@link HarnessError}.
+   */
+  timeoutMs?: number;
+  /** Throw instead of stopping gracefully when `timeoutMs` passes before the stop condition held. */
+  failOnTimeout?: boolean;
+  /**
+   * Keep `lines`, `records` and `checkpoints` in the result (default true). Pass false to stream with
+   * `onOutput` only: memory then stays bounded by one transaction's combined documents.
+   */
+  collect?: boolean;
+  /** Receives each transaction's documents as `[collection, document]` pairs, in output order. */
+  onRecords?: (records: ReadonlyArray<readonly [string, JsonObject]>) => void;
   /** Resume from and persist the connector state to this JSON file after every transaction. */
   stateFile?: string;
   /** The state of the first session when there is no state file. */
@@ -66,12 +82,20 @@ export interface PreviewOptions {
   env?: Record<string, string>;
   /** Working directory of the connector (defaults to the catalog's directory for catalog commands). */
   cwd?: string;
-  /** Receives output lines as each transaction commits. */
-  onOutput?: (lines: string[]) => void;
+  /** Receives output lines as each transaction commits; a returned promise holds back the next poll until it settles. */
+  onOutput?: (lines: string[]) => unknown;
   /** Receives each connector log line. */
   onLog?: (log: ConnectorLog) => void;
   /** Receives progress events. */
   onProgress?: (event: PreviewEvent) => void;
+}
+
+/** What `until` sees besides the merged state. */
+export interface PreviewProgress {
+  /** Documents printed so far, over all sessions and bindings. */
+  documents: number;
+  /** Transactions committed so far. */
+  transactions: number;
 }
 
 /** What {@link runPreview} captured. */
@@ -89,6 +113,12 @@ export interface PreviewResult {
   transactions: number;
   sessions: number;
   bindings: PreviewBinding[];
+  /** Documents printed, over all sessions and bindings (counted even when `collect` is false). */
+  documents: number;
+  /** True when `until` or `untilDocuments` held after some transaction; the run then ended. */
+  stopConditionMet: boolean;
+  /** True when `timeoutMs` passed and stopped the run. */
+  timedOut: boolean;
 }
 
 const UNBOUNDED = -1;
@@ -187,32 +217,55 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     transactions: 0,
     sessions: 0,
     bindings: task.bindings,
+    documents: 0,
+    stopConditionMet: false,
+    timedOut: false,
   };
-  const emit = (lines: string[]): void => {
+  const collect = options.collect !== false;
+  const emit = (lines: string[]): void | Promise<void> => {
     if (lines.length === 0) return;
-    result.lines.push(...lines);
-    options.onOutput?.(lines);
+    // One push per line: spreading a transaction of ~150k lines into push() overflows the stack.
+    if (collect) for (const line of lines) result.lines.push(line);
+    const written = options.onOutput?.(lines);
+    return written instanceof Promise ? written.then(() => undefined) : undefined;
   };
+  const hasStopCondition = options.until !== undefined || options.untilDocuments !== undefined;
+  const stopConditionHolds = (): boolean => {
+    const progress: PreviewProgress = { documents: result.documents, transactions: result.transactions };
+    const docsReached = options.untilDocuments !== undefined && result.documents >= options.untilDocuments;
+    if (docsReached || options.until?.(result.state, progress) === true) result.stopConditionMet = true;
+    return result.stopConditionMet;
+  };
+  // The timer only asks the sessions to stop; unref'd so a run that throws first leaves nothing behind.
+  const stop = new AbortController();
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    result.timedOut = true;
+    stop.abort();
+  }, options.timeoutMs);
+  timer?.unref();
 
   for (const [s, limit] of plan.entries()) {
     const session = s + 1;
     result.sessions = session;
     options.onProgress?.({ type: 'session-start', session, shards, bindings: task.bindings });
     await callUnary<'applied'>(launch, 'apply', { capture: captureSpec, version: 'preview' });
-    const onCommit = (tx: CommittedTransaction): void => {
+    const onCommit = (tx: CommittedTransaction): void | Promise<void> => {
       result.transactions++;
       const lines: string[] = [];
+      const records: Array<[string, JsonObject]> = [];
       task.bindings.forEach((b, i) => {
         for (const doc of tx.documents[i]!) {
           const sorted = sortKeys(doc) as JsonObject;
-          result.records.push([b.collection, sorted]);
+          if (collect) result.records.push([b.collection, sorted]);
+          if (options.onRecords) records.push([b.collection, sorted]);
           lines.push(JSON.stringify([b.collection, sorted]));
         }
       });
+      result.documents += lines.length;
       let patch: unknown;
       let replaced = false;
       for (const cp of tx.checkpoints) {
-        result.checkpoints.push(cp);
+        if (collect) result.checkpoints.push(cp);
         if (cp.mergePatch) {
           result.state = applyMergePatch(result.state, cp.updated);
           patch = replaced ? applyMergePatch(patch, cp.updated) : composeMergePatches(patch, cp.updated);
@@ -227,7 +280,8 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         lines.push(JSON.stringify(['connectorState', state]), JSON.stringify(['connectorState', {}]));
       }
       if (options.stateFile !== undefined) persistState(options.stateFile, result.state);
-      emit(lines);
+      const written = emit(lines);
+      options.onRecords?.(records);
       options.onProgress?.({
         type: 'transaction',
         session,
@@ -241,6 +295,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           checkpoints: tx.checkpointCounts[i]!,
         })),
       });
+      return written;
     };
     const abort = new AbortController();
     const ranges = splitKeyRange(shards);
@@ -254,9 +309,10 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           maxTransactions: limit === UNBOUNDED ? undefined : limit,
           delayMs: options.delayMs ?? 0,
           ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-          ...(options.until !== undefined ? { stopAfterCommit: () => options.until!(result.state) } : {}),
+          ...(hasStopCondition ? { stopAfterCommit: stopConditionHolds } : {}),
           onCommit,
           abort: abort.signal,
+          stop: stop.signal,
         }).catch((err: unknown) => {
           abort.abort();
           throw err;
@@ -273,6 +329,15 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
       }
     }
     options.onProgress?.({ type: 'session-end', session, transactions });
+    if (result.timedOut || result.stopConditionMet) break;
+  }
+  clearTimeout(timer);
+  if (result.timedOut && options.failOnTimeout === true && !result.stopConditionMet) {
+    const waitedFor = hasStopCondition ? 'its stop condition held' : 'the connector finished';
+    throw new HarnessError(
+      'TIMEOUT',
+      `the capture was stopped after ${options.timeoutMs} ms, before ${waitedFor} (${result.documents} documents in ${result.transactions} transactions)`,
+    );
   }
   if (options.outputState) emit([JSON.stringify(['connectorState', { updated: sortKeys(result.state) }])]);
   return result;

@@ -1,3 +1,4 @@
+import { HarnessError } from './harness-errors';
 import { CheckpointState } from './preview-session';
 import { isJsonObject, JsonObject } from './json-utils';
 import { runPreview } from './preview';
@@ -17,6 +18,25 @@ export interface RunCaptureOptions {
   sessions?: number | readonly number[];
   /** Environment for the connector, e.g. `{ API_URL: mockServer.url }`. */
   env?: Record<string, string>;
+  /**
+   * Stop once this many documents were captured, or once the predicate holds (checked after every
+   * transaction). The run fails when the connector finishes or idles out before it holds.
+   */
+  until?: number | ((progress: CaptureProgress) => boolean);
+  /** End the run when nothing is checkpointed this long after a poll (then `until` must already hold). */
+  idleTimeoutMs?: number;
+  /** Fail when the run has not ended after this long. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** What an `until` predicate of {@link runCapture} sees after each transaction. */
+export interface CaptureProgress {
+  /** Combined documents per collection so far. */
+  readonly documents: ReadonlyMap<string, readonly JsonObject[]>;
+  /** The state with every checkpoint so far merged in. */
+  readonly state: unknown;
+  /** Transactions committed so far. */
+  readonly transactions: number;
 }
 
 /** What {@link runCapture} captured. */
@@ -38,8 +58,12 @@ export interface CaptureRun {
  * @example
  * const run = await runCapture({ command: connectorCommand('./shop'), config: { apiToken: 't' }, env: { SHOP_URL: url } });
  * expect(run.documents.get('acmeCo/orders')).to.have.length(3);
+ * @throws when the connector fails (even after the harness stopped it), on a `TIMEOUT`, or when it
+ *   finished or idled out before `until` held.
  */
 export async function runCapture(options: RunCaptureOptions): Promise<CaptureRun> {
+  const documents = new Map<string, JsonObject[]>();
+  const { until } = options;
   const result = await runPreview({
     command: options.command,
     config: options.config ?? {},
@@ -47,12 +71,25 @@ export async function runCapture(options: RunCaptureOptions): Promise<CaptureRun
     initialState: options.state,
     sessions: options.sessions,
     env: options.env,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    failOnTimeout: true,
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(typeof until === 'number' ? { untilDocuments: until } : {}),
+    ...(typeof until === 'function' ? { until: (state, p) => until({ documents, state, transactions: p.transactions }) } : {}),
+    onRecords: (records) => {
+      for (const [collection, doc] of records) {
+        const list = documents.get(collection) ?? [];
+        list.push(doc);
+        documents.set(collection, list);
+      }
+    },
   });
-  const documents = new Map<string, JsonObject[]>();
-  for (const [collection, doc] of result.records) {
-    const list = documents.get(collection) ?? [];
-    list.push(doc);
-    documents.set(collection, list);
+  if (until !== undefined && !result.stopConditionMet) {
+    const wanted = typeof until === 'number' ? `${until} documents` : 'its until predicate';
+    throw new HarnessError(
+      'STOP_CONDITION_UNMET',
+      `the capture ended before reaching ${wanted} (${result.documents} documents in ${result.transactions} transactions)`,
+    );
   }
   return { documents, checkpoints: result.checkpoints, state: result.state, lines: result.lines };
 }
