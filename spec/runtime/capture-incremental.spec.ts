@@ -29,8 +29,8 @@ describe('capture engine: @Incremental and @Backfill', () => {
     expect(r.error).to.equal(undefined);
     expect(r.messages[0]).to.deep.equal({ opened: { explicitAcknowledgements: false } });
     const cps = checkpoints(r.messages);
-    expect(cps[0].bindingStateV1.items.inc).to.deep.equal({ cursor: 0 });
-    expect(cps[0].bindingStateV1.items.last_initialized).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(cps[0]!.bindingStateV1.items.inc).to.deep.equal({ cursor: 0 });
+    expect(cps[0]!.bindingStateV1.items.last_initialized).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(cps[1]).to.deep.equal({ bindingStateV1: { items: { inc: { cursor: 2 } } } });
     expect(cps[2]).to.deep.equal({ bindingStateV1: { items: { inc: { cursor: 4 } } } });
     expect(captured(r.messages).map((d) => d.id)).to.deep.equal([1, 2, 3, 4]);
@@ -201,8 +201,8 @@ describe('capture engine: @Incremental and @Backfill', () => {
     );
     const cps = checkpoints(second.messages);
     expect(cps[0]).to.deep.equal({ bindingStateV1: { t: null }, backfillRequests: { t: null } });
-    expect(cps[1].bindingStateV1.t.inc).to.deep.equal({ cursor: 0 });
-    expect(cps[1].bindingStateV1.t.backfill).to.deep.include({ next_page: null });
+    expect(cps[1]!.bindingStateV1.t.inc).to.deep.equal({ cursor: 0 });
+    expect(cps[1]!.bindingStateV1.t.backfill).to.deep.include({ next_page: null });
     expect(backfills).to.equal(1);
   });
 

@@ -85,7 +85,7 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
       until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.sched?.backfill === null),
     });
     expect(r.error).to.equal(undefined);
-    const init = checkpoints(r.messages)[0].bindingStateV1.sched;
+    const init = checkpoints(r.messages)[0]!.bindingStateV1.sched;
     expect(init.is_connector_initiated).to.equal(true);
     expect(init.backfill.cutoff).to.equal('2026-01-02T00:00:00Z');
     expect(init.inc).to.deep.equal({ cursor: '2026-01-02T00:00:00Z' });
