@@ -63,6 +63,11 @@ export default tseslint.config(
       // typed as the model class is the design (class-transformer instantiates only where it must).
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // node:test's describe/it return promises that the test runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] }] },
+      ],
       // tsconfig has noUncheckedIndexedAccess, so `xs[i]!` after a length or bounds check is how an
       // index that is known to exist is read; no-unnecessary-type-assertion still flags needless ones.
       '@typescript-eslint/no-non-null-assertion': 'off',

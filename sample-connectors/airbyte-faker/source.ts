@@ -40,7 +40,7 @@ export class Customers extends AirbyteStreamBase {
     }
   }
   override getUpdatedState(current: Dict, latest: Dict): Dict {
-    return { next_id: Math.max((current?.next_id as number | undefined) ?? 1, (latest.id as number) + 1) };
+    return { next_id: Math.max((current?.next_id as number | undefined) ?? 1, (latest.id as number) + 1) }; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- the SDK passes no state on a first read
   }
 }
 
@@ -78,7 +78,7 @@ export class FakerSource extends AirbyteSourceBase<FakerConfig> {
           orders: { type: 'integer', title: 'Orders', description: 'How many orders to generate', default: 5 },
         },
       },
-    } as ConstructorParameters<typeof AirbyteSpec>[0]);
+    });
   }
   async checkConnection(config: FakerConfig): Promise<[boolean, undefined]> {
     return [(config.customers ?? 25) >= 0, undefined];

@@ -28,7 +28,7 @@ export class IterateApi {
   ) {}
 
   private get root(): string {
-    return (this.config.base_url ?? ITERATE_BASE_URL).replace(/\/+$/, '');
+    return (this.config.base_url ?? ITERATE_BASE_URL).replace(/\/+$/, ''); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
   }
 
   /** Every survey (the endpoint is not paginated). */

@@ -18,7 +18,7 @@ export interface BookingsQuery {
 }
 
 function root(config: EndpointConfig): string {
-  return (config.base_url ?? NAVAN_BASE_URL).replace(/\/+$/, '');
+  return (config.base_url ?? NAVAN_BASE_URL).replace(/\/+$/, ''); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
 }
 
 /** The token endpoint for a config. */

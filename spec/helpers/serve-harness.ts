@@ -55,7 +55,7 @@ export async function serveInProcess(
   } catch (err) {
     error = err;
   }
-  if (!closed) stdin.end();
+  if (!closed) stdin.end(); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
   return { messages, logs, error };
 }
 

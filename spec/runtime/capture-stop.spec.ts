@@ -95,7 +95,7 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
   it('emits a configUpdate event with the encrypted config when a migration rewrites it', async () => {
     const server = http.createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c) => (body += String(c)));
       req.on('end', () => {
         const { config } = JSON.parse(body) as { config: Record<string, unknown> };
         res.setHeader('content-type', 'application/json');

@@ -129,7 +129,7 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
           await http?.close();
         }
         await out.flush();
-        if (readerError !== undefined) throw readerError;
+        if (readerError !== undefined) throw readerError; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
         return;
       }
       case 'acknowledge':

@@ -50,7 +50,7 @@ export function loadConnectorOrShim(target: string): { connector: Class } | { sh
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(file) as Record<string, unknown>;
   } catch (err) {
-    throw new LoadError(`loading ${path.relative(process.cwd(), file) || file} failed${locate(err, file)}: ${(err as Error).message?.split('\n')[0] ?? String(err)}`, { cause: err });
+    throw new LoadError(`loading ${path.relative(process.cwd(), file) || file} failed${locate(err, file)}: ${(err as Error).message?.split('\n')[0] ?? String(err)}`, { cause: err }); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- a connector module may throw a non-Error
   }
   if (!Object.values(mod).some((v) => metadata.isConnector(v))) {
     const shims = [...new Set(Object.values(mod).filter(isAirbyteShim))];

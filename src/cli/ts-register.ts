@@ -23,14 +23,14 @@ export function registerTypeScript(): void {
   if (registered) return;
   registered = true;
   const cacheDir = process.env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
-  const exts = require.extensions as unknown as Record<string, (m: NodeJS.Module, f: string) => void>;
+  const exts = require.extensions as unknown as Record<string, (m: NodeJS.Module, f: string) => void>; // eslint-disable-line @typescript-eslint/no-deprecated -- the only synchronous hook that compiles .ts files on require in CommonJS
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) {
     exts[ext] = (m, f) => {
       const source = fs.readFileSync(f, 'utf8');
       (m as CompilableModule)._compile(compileCached(source, f, cacheDir), f);
     };
   }
-  process.setSourceMapsEnabled?.(true);
+  process.setSourceMapsEnabled(true);
 }
 
 function compileCached(source: string, filename: string, cacheDir: string): string {

@@ -217,12 +217,12 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       }
     }
     await served;
-    if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length);
+    if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     if (!stopped && uncommitted.length > 0) throw eofWithinCheckpoint();
   } catch (err) {
     stdin.end();
     await served.catch(() => undefined);
-    if (timedOut && !(err instanceof HarnessError && err.code === 'TIMEOUT')) throw timeoutError(timeoutMs, checkpoints.length, err);
+    if (timedOut && !(err instanceof HarnessError && err.code === 'TIMEOUT')) throw timeoutError(timeoutMs, checkpoints.length, err); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     throw err;
   } finally {
     clearTimeout(timer);
@@ -296,7 +296,7 @@ class Inbox {
       const m = this.queue.shift();
       if (m !== undefined) return m;
       if (this.ended) {
-        if (this.error !== undefined) throw this.error;
+        if (this.error !== undefined) throw this.error; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
         return undefined;
       }
       await new Promise<void>((resolve) => (this.waiter = resolve));

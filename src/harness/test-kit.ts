@@ -64,7 +64,7 @@ function typeName(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value) ?? String(value); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
 }
 
 function isContainer(value: unknown): boolean {
@@ -111,8 +111,8 @@ export function compareCaptureRecords(expected: readonly unknown[], actual: read
   return expected.flatMap((exp, i) => {
     const act = actual[i];
     const name = Array.isArray(exp) && exp.length > 0 ? String(exp[0]) : `record[${i}]`;
-    const expectedDoc = Array.isArray(exp) && exp.length > 1 ? exp[1] : exp;
-    const actualDoc = Array.isArray(act) && act.length > 1 ? act[1] : act;
+    const expectedDoc = Array.isArray(exp) && exp.length > 1 ? (exp[1] as unknown) : exp;
+    const actualDoc = Array.isArray(act) && act.length > 1 ? (act[1] as unknown) : act;
     return compareValues(expectedDoc, actualDoc, name);
   });
 }

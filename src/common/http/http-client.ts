@@ -358,7 +358,7 @@ export class HttpClient {
       ex.attempts++;
       ex.sentAt = Date.now();
       const { origin, path, body, requestSignal: signal, headersTimeout, bodyTimeout } = ex;
-      const method = ex.method as Dispatcher.HttpMethod;
+      const method = ex.method;
       const res =
         this.dispatcher !== undefined
           ? await this.dispatcher.request({ origin, path, method, headers, body, signal, headersTimeout, bodyTimeout })

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { HttpClient } from './http-client';
+import type { HttpClient } from './http-client'; // eslint-disable-line @typescript-eslint/no-unused-vars -- referenced from TSDoc {@link HttpClient}
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../logger';
 import type { BodyOptions, QueryValue } from './http-helpers';

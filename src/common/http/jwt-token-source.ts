@@ -113,7 +113,7 @@ export class JwtTokenSource extends CachedTokenSource {
     const exp = Math.min(now + lifetime, o.maxLifetimeSeconds === undefined ? Infinity : iat + o.maxLifetimeSeconds);
     const payload: Record<string, unknown> = { ...o.claims };
     if (o.scopes !== undefined && o.scopes.length > 0) payload.scope = o.scopeFormat === 'array' ? [...o.scopes] : o.scopes.join(' ');
-    let signer = new jose.SignJWT(payload as Jose.JWTPayload)
+    let signer = new jose.SignJWT(payload)
       .setProtectedHeader({ alg, typ: 'JWT', ...(o.kid === undefined ? {} : { kid: o.kid }), ...o.protectedHeader })
       .setIssuedAt(iat)
       .setExpirationTime(exp);

@@ -84,7 +84,7 @@ class Semaphore {
       const onAbort = (): void => {
         const i = this.waiters.indexOf(grant);
         if (i >= 0) this.waiters.splice(i, 1);
-        reject(signal.reason);
+        reject(signal.reason); // eslint-disable-line @typescript-eslint/prefer-promise-reject-errors -- an aborted wait rejects with the signal reason, as fetch does
       };
       const grant = (): void => {
         signal.removeEventListener('abort', onAbort);

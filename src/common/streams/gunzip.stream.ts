@@ -32,13 +32,13 @@ export async function* gunzipStream(input: AsyncIterable<Uint8Array>): AsyncGene
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {
-    if (!sawInput) return;
+    if (!sawInput) return; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     throw wrap(err, gunzip.bytesWritten);
   } finally {
     gunzip.destroy();
   }
   await finished;
-  if (pipelineError !== undefined && sawInput) throw wrap(pipelineError, gunzip.bytesWritten);
+  if (pipelineError !== undefined && sawInput) throw wrap(pipelineError, gunzip.bytesWritten); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
 }
 
 function wrap(err: unknown, offset: number): unknown {

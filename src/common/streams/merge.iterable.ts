@@ -42,10 +42,10 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
         if (stopped) break;
         const result = await iterator.next();
         if (result.done) return;
-        if (stopped) break;
+        if (stopped) break; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
         buffer.push(result.value);
         wakeConsumer();
-        while (buffer.length >= bufferSize && !stopped) {
+        while (buffer.length >= bufferSize && !stopped) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
           idle.add(iterator);
           await new Promise<void>((resolve) => producersWaiting.push({ resolve }));
           idle.delete(iterator);
@@ -81,6 +81,6 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
     stopped = true;
     for (const waiter of producersWaiting.splice(0)) waiter.resolve();
     for (const iterator of idle) closedByConsumer.add(iterator);
-    await Promise.allSettled([...closedByConsumer].map((iterator) => iterator.return?.()));
+    await Promise.allSettled([...closedByConsumer].map((iterator) => iterator.return?.())); // eslint-disable-line @typescript-eslint/await-thenable -- iterators without return() contribute undefined, which allSettled accepts
   }
 }
