@@ -28,6 +28,24 @@ const layerZones = LAYERS.flatMap((layer, i) =>
   })),
 );
 
+// `eslint-disable` comments must say why, after ` -- ` on the same line.
+const local = {
+  rules: {
+    'disable-needs-reason': {
+      meta: { type: 'problem', schema: [], messages: { reason: 'Say why after ` -- ` in the same comment: `eslint-disable-next-line rule -- reason`.' } },
+      create(context) {
+        return {
+          Program() {
+            for (const c of context.sourceCode.getAllComments()) {
+              if (/^\s*eslint-disable/.test(c.value) && !/\s--\s*\S/.test(c.value)) context.report({ loc: c.loc, messageId: 'reason' });
+            }
+          },
+        };
+      },
+    },
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'spec/fixtures/**/*.js', 'bench/fixtures/**/*.js', '**/*.mjs',
     // Broken on purpose: the spec checks how a connector that does not parse is reported.
@@ -37,7 +55,8 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { 'import-x': importX },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { 'import-x': importX, local },
     settings: {
       // Resolve `./x` to x.ts and `estuary-cdk` through tsconfig paths; without it no import resolves
       // and the layer and cycle rules silently check nothing.
@@ -49,6 +68,7 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-default-export': 'error',
+      'local/disable-needs-reason': 'error',
       // Numbers and booleans read fine in messages; objects and unknowns still need a conversion.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
       // Models, resources and connectors are decorated classes that may have no instance members;

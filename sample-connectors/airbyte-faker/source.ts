@@ -10,7 +10,8 @@ export interface FakerConfig extends AirbyteConfig {
   orders?: number;
 }
 
-type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Airbyte SDK types records and state as any
+type Dict = Record<string, any>;
 
 const DAY0 = Date.UTC(2024, 0, 1);
 
@@ -40,7 +41,8 @@ export class Customers extends AirbyteStreamBase {
     }
   }
   override getUpdatedState(current: Dict, latest: Dict): Dict {
-    return { next_id: Math.max((current?.next_id as number | undefined) ?? 1, (latest.id as number) + 1) }; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- the SDK passes no state on a first read
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the SDK passes no state on a first read
+    return { next_id: Math.max((current?.next_id as number | undefined) ?? 1, (latest.id as number) + 1) };
   }
 }
 

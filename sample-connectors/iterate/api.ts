@@ -28,7 +28,8 @@ export class IterateApi {
   ) {}
 
   private get root(): string {
-    return (this.config.base_url ?? ITERATE_BASE_URL).replace(/\/+$/, ''); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
+    return (this.config.base_url ?? ITERATE_BASE_URL).replace(/\/+$/, '');
   }
 
   /** Every survey (the endpoint is not paginated). */

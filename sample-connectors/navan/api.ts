@@ -18,7 +18,8 @@ export interface BookingsQuery {
 }
 
 function root(config: EndpointConfig): string {
-  return (config.base_url ?? NAVAN_BASE_URL).replace(/\/+$/, ''); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
+  return (config.base_url ?? NAVAN_BASE_URL).replace(/\/+$/, '');
 }
 
 /** The token endpoint for a config. */

@@ -74,7 +74,8 @@ describe('runConnectorInProcess', () => {
         if (orders.length === 0) return;
         for (const o of orders) {
           if (o.id === options.failOn) throw new Error(`order ${o.id} is broken`);
-          yield options.wrongType ? { ...o, id: String(o.id) } as unknown as Order : o; // eslint-disable-line @typescript-eslint/no-misused-spread -- builds a deliberately wrong plain document
+          // eslint-disable-next-line @typescript-eslint/no-misused-spread -- builds a deliberately wrong plain document
+          yield options.wrongType ? { ...o, id: String(o.id) } as unknown as Order : o;
         }
         yield new Date(orders[orders.length - 1]!.updated_at);
       }

@@ -55,7 +55,8 @@ export async function serveInProcess(
   } catch (err) {
     error = err;
   }
-  if (!closed) stdin.end(); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+  if (!closed) stdin.end();
   return { messages, logs, error };
 }
 

@@ -74,8 +74,10 @@ describe('sample connector: iterate', function () {
       stateFile = path.join(dir, 'state.json');
     });
     after(async () => {
-      await mock?.close(); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
-      if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true }); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
+      await mock?.close();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
+      if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     const config = (apiKey = 'iterate-key'): object => ({

@@ -33,7 +33,8 @@ export class InProcessSource implements SourceDriver {
     private readonly log: Logger,
     private readonly stopGraceMs = 10_000,
   ) {
-    this.description = `in-process source ${source.constructor?.name ?? 'source'}`; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- a source built with Object.create(null) has no constructor
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a source built with Object.create(null) has no constructor
+    this.description = `in-process source ${source.constructor?.name ?? 'source'}`;
   }
 
   async spec(): Promise<AirbyteSpec> {
@@ -102,7 +103,8 @@ export class InProcessSource implements SourceDriver {
     const logger = (this.source as unknown as { logger?: AirbyteLoggerLike }).logger;
     if (logger === undefined || typeof logger.write !== 'function') return () => undefined;
     const had = Object.prototype.hasOwnProperty.call(logger, 'write');
-    const original = logger.write; // eslint-disable-line @typescript-eslint/unbound-method -- kept only to be restored as the logger own property
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be restored as the logger own property
+    const original = logger.write;
     logger.write = (msg: AirbyteMessage): Promise<void> => {
       if (msg.type === 'LOG' && msg.log !== undefined) this.log[flowLevel(msg.log.level)]({ stack_trace: msg.log.stack_trace }, msg.log.message);
       else sink(msg);
@@ -136,7 +138,8 @@ class InProcessRun implements SourceRun {
   ) {}
 
   get output(): AsyncIterable<SourceOutput> {
-    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the async generator below is a function expression with its own this
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the async generator below is a function expression with its own this
+    const self = this;
     return (async function* () {
       try {
         yield* self.src.messages(self.args, self.side, () => self.stopping);

@@ -87,9 +87,11 @@ export function shimBindings(streams: readonly AirbyteStream[], options: Discove
 
 /** The stream's schema extended with `_meta.row_id`, which the shim always writes. */
 export function documentSchema(stream: AirbyteStream, options: DiscoverOptions): Record<string, unknown> {
-  const schema = structuredClone(stream.json_schema ?? {}); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+  const schema = structuredClone(stream.json_schema ?? {});
   const props = (schema.properties ??= {}) as Record<string, Record<string, unknown>>;
-  const meta = (props._meta ??= { type: 'object' }); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+  const meta = (props._meta ??= { type: 'object' });
   ((meta.properties ??= {}) as Record<string, unknown>).row_id = { type: 'integer' };
   const required = (meta.required ??= []) as string[];
   if (!required.includes('row_id')) required.push('row_id');

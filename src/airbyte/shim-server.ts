@@ -129,7 +129,8 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
           await http?.close();
         }
         await out.flush();
-        if (readerError !== undefined) throw readerError; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+        if (readerError !== undefined) throw readerError;
         return;
       }
       case 'acknowledge':

@@ -95,7 +95,8 @@ export function applyState(state: ShimConnectorState, msg: AirbyteStateMessage, 
   switch (stateType(msg)) {
     case 'STREAM': {
       const d = msg.stream?.stream_descriptor;
-      if (d === undefined || d === null) throw new CaptureError('the source sent a STREAM state message without stream.stream_descriptor', { code: 'AIRBYTE_STATE' }); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
+      if (d === undefined || d === null) throw new CaptureError('the source sent a STREAM state message without stream.stream_descriptor', { code: 'AIRBYTE_STATE' });
       const ref = refs.find((r) => sameStream(d, r));
       if (ref === undefined) {
         log.warn({ stream: d.name, namespace: d.namespace }, `received a state message for unrecognized stream ${d.name}`);

@@ -32,7 +32,8 @@ export class ShimTask {
       const { _meta: _replaced, ...rest } = data;
       json = stringify(rest);
     } else json = stringify(data);
-    if (json === undefined || json[0] !== '{') throw new CaptureError(`record data must be a JSON object, got ${String(json).slice(0, 60)}`, { code: 'AIRBYTE_RECORD' }); // eslint-disable-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-unnecessary-type-conversion -- JSON.stringify returns undefined for some values despite its type
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-unnecessary-type-conversion -- JSON.stringify returns undefined for some values despite its type
+    if (json === undefined || json[0] !== '{') throw new CaptureError(`record data must be a JSON object, got ${String(json).slice(0, 60)}`, { code: 'AIRBYTE_RECORD' });
     const meta = `{"captured":{"binding":${binding},"doc":{"_meta":{"op":"u","row_id":${rowId}}`;
     this.buffer.push(json.length === 2 ? `${meta}}}}\n` : `${meta},${json.slice(1)}}}\n`);
   }

@@ -38,7 +38,8 @@ export function toJsonText(value: unknown, hint?: BigIntHint): string | undefine
     }
   }
   const marked = JSON.stringify(value, markBigInt);
-  return marked === undefined ? undefined : marked.replace(MARKED, '$1'); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values despite its type
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values despite its type
+  return marked === undefined ? undefined : marked.replace(MARKED, '$1');
 }
 
 /**

@@ -25,9 +25,12 @@ export function Incremental(options: IncrementalOptions): MethodDecorator {
   return (target, property, descriptor) => {
     recordStrategy('@Incremental', target, property, descriptor, {
       kind: 'incremental',
-      cursor: options?.cursor, // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
-      initial: options?.initial, // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
-      ...(options?.subtasks !== undefined ? { subtasks: options.subtasks } : {}), // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
+      cursor: options?.cursor,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
+      initial: options?.initial,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
+      ...(options?.subtasks !== undefined ? { subtasks: options.subtasks } : {}),
     });
   };
 }

@@ -27,7 +27,8 @@ export function sampleValue(raw: SchemaNode, root: SchemaNode, name = 'value'): 
     case 'array':
       return [];
     default:
-      return `<${String(node.title ?? name)}>`; // eslint-disable-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
+      return `<${String(node.title ?? name)}>`;
   }
 }
 

@@ -217,12 +217,14 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       }
     }
     await served;
-    if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length);
     if (!stopped && uncommitted.length > 0) throw eofWithinCheckpoint();
   } catch (err) {
     stdin.end();
     await served.catch(() => undefined);
-    if (timedOut && !(err instanceof HarnessError && err.code === 'TIMEOUT')) throw timeoutError(timeoutMs, checkpoints.length, err); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    if (timedOut && !(err instanceof HarnessError && err.code === 'TIMEOUT')) throw timeoutError(timeoutMs, checkpoints.length, err);
     throw err;
   } finally {
     clearTimeout(timer);
@@ -296,7 +298,8 @@ class Inbox {
       const m = this.queue.shift();
       if (m !== undefined) return m;
       if (this.ended) {
-        if (this.error !== undefined) throw this.error; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+        if (this.error !== undefined) throw this.error;
         return undefined;
       }
       await new Promise<void>((resolve) => (this.waiter = resolve));

@@ -146,20 +146,24 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
   let transactions = 0;
   try {
     // The delay counts from `opened`, so connector start-up does not eat into the first transaction.
-    while (!opened && !ended) await signal.wait(); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    while (!opened && !ended) await signal.wait();
     for (;;) {
       if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended, signal);
       const idleUntil = options.idleTimeoutMs !== undefined ? Date.now() + options.idleTimeoutMs : undefined;
-      while (ready.length === 0 && !ended) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      while (ready.length === 0 && !ended) {
         if (idleUntil === undefined) await signal.wait();
         else if (Date.now() >= idleUntil) break;
         else await sleepUnless(idleUntil - Date.now(), () => ended || ready.length > 0, signal);
       }
-      if (ready.length === 0 && !ended) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      if (ready.length === 0 && !ended) {
         proc.stop();
         break;
       }
-      if (ended) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      if (ended) {
         const error = proc.errorFor(await closed);
         if (error) throw error;
       }
@@ -170,7 +174,8 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
           proc.stop();
           break;
         }
-      } else if (ended) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      } else if (ended) {
         break;
       }
     }
@@ -178,7 +183,8 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     const error = proc.errorFor(outcome);
     if (error) throw error;
     if (!outcome.stoppedByHarness) {
-      if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened'); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+      if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened');
       if (pending.length > 0) throw eofWithinCheckpoint();
     }
     return { transactions, explicitAcknowledgements: explicitAcks, acknowledgementsSent: acks };

@@ -218,7 +218,8 @@ function reduceSet(lhs: unknown, rhs: unknown): unknown {
   if (isJsonObject(rhs.intersect)) {
     added = Object.fromEntries(Object.entries(added).filter(([k]) => k in (rhs.intersect as JsonObject)));
   }
-  if (isJsonObject(rhs.remove)) for (const k of Object.keys(rhs.remove)) delete added[k]; // eslint-disable-line @typescript-eslint/no-dynamic-delete -- the reduction removes the named keys
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the reduction removes the named keys
+  if (isJsonObject(rhs.remove)) for (const k of Object.keys(rhs.remove)) delete added[k];
   if (isJsonObject(rhs.add)) Object.assign(added, rhs.add);
   out.add = added;
   if (isJsonObject(rhs.remove)) out.remove = { ...(isJsonObject(lhs.remove) ? lhs.remove : {}), ...rhs.remove };

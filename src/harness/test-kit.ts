@@ -64,7 +64,8 @@ function typeName(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
+  return JSON.stringify(value) ?? String(value);
 }
 
 function isContainer(value: unknown): boolean {

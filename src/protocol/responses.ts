@@ -152,7 +152,8 @@ export function parseResponse(message: unknown): ConnectorResponse {
           });
           if (!isJsonObject(g.resourceConfig)) throw new ConnectorProtocolError(`${where}.resourceConfig must be an object`);
           return {
-            recommendedName: String(g.recommendedName ?? ''), // eslint-disable-line @typescript-eslint/no-base-to-string -- recommendedName comes from connector output; String() keeps a malformed one printable
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- recommendedName comes from connector output; String() keeps a malformed one printable
+            recommendedName: String(g.recommendedName ?? ''),
             resourceConfig: g.resourceConfig,
             documentSchema: g.documentSchema ?? {},
             key: stringArray(g.key, `${where}.key`),

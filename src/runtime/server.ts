@@ -136,8 +136,10 @@ async function open(
     await run.http.close();
   }
   // A broken request stream is the cause; the tasks it failed only report its consequence.
-  if (reader.error !== undefined) throw reader.error; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
-  if (sessionError !== undefined) throw sessionError; // eslint-disable-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+  if (reader.error !== undefined) throw reader.error;
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
+  if (sessionError !== undefined) throw sessionError;
   await out.flush();
 }
 

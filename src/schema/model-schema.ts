@@ -108,7 +108,8 @@ export class SchemaBuilder {
         const mapping: Record<string, string> = {};
         for (const c of a.oneOf.classes) {
           const value = discriminatorValue(c, a.oneOf.discriminator);
-          if (value !== undefined) mapping[String(value)] = this.ref(c).$ref as string; // eslint-disable-line @typescript-eslint/no-base-to-string -- discriminator values are literals; String() is the mapping key
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- discriminator values are literals; String() is the mapping key
+          if (value !== undefined) mapping[String(value)] = this.ref(c).$ref as string;
         }
         s.discriminator = { propertyName: a.oneOf.discriminator, mapping };
       }
@@ -171,7 +172,8 @@ export class SchemaBuilder {
     const s: JsonSchema = {};
     let type: string | undefined = base;
     for (const v of validators) {
-      const c = v.constraints ?? []; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- class-validator metadata may omit constraints despite its type
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- class-validator metadata may omit constraints despite its type
+      const c = v.constraints ?? [];
       switch (v.name) {
         case 'isString': type = 'string'; break;
         case 'isInt': type = 'integer'; break;

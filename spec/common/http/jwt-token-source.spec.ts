@@ -178,7 +178,8 @@ describe('JWT token sources', () => {
     http = new HttpClient();
     return source.authorization(http).then(
       () => expect.fail('should throw'),
-      (err: TokenError) => { // eslint-disable-line @typescript-eslint/use-unknown-in-catch-callback-variable -- the rejection under test is a TokenError
+      // eslint-disable-next-line @typescript-eslint/use-unknown-in-catch-callback-variable -- the rejection under test is a TokenError
+      (err: TokenError) => {
         expect(err.message).to.match(/not a valid private key/);
         expect(err.message).to.not.include('secret-material');
       },

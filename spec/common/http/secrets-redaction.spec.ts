@@ -90,7 +90,8 @@ describe('HttpClient secret redaction', () => {
     ]) {
       const err = (await send().then(() => undefined, (e: unknown) => e as HttpError))!;
       expect(err.status).to.equal(400);
-      texts.push(err.message, String((err as { body?: unknown }).body ?? '')); // eslint-disable-line @typescript-eslint/no-base-to-string -- collects whatever text the error carries
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- collects whatever text the error carries
+      texts.push(err.message, String((err as { body?: unknown }).body ?? ''));
     }
     texts.push(...mem.lines);
     const forms = [secret, encodeURIComponent(secret), new URLSearchParams([['k', secret]]).toString().slice(2), encodeURI(secret), JSON.stringify(secret).slice(1, -1)];

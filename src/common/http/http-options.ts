@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { HttpClient } from './http-client'; // eslint-disable-line @typescript-eslint/no-unused-vars -- referenced from TSDoc {@link HttpClient}
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- referenced from TSDoc {@link HttpClient}
+import type { HttpClient } from './http-client';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../logger';
 import type { BodyOptions, QueryValue } from './http-helpers';

@@ -102,7 +102,7 @@ export class JwtTokenSource extends CachedTokenSource {
   /** Signs a fresh JWT with the configured claims. */
   protected async sign(): Promise<{ token: string; exp: number }> {
     // jose is an ES module (loaded through require(esm)); load it only when a connector needs it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
     const jose = require('jose') as typeof Jose;
     const o = this.jwt;
     this.loaded ??= loadJwtKey(o.key!, this.what);

@@ -32,13 +32,15 @@ export async function* gunzipStream(input: AsyncIterable<Uint8Array>): AsyncGene
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {
-    if (!sawInput) return; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+    if (!sawInput) return;
     throw wrap(err, gunzip.bytesWritten);
   } finally {
     gunzip.destroy();
   }
   await finished;
-  if (pipelineError !== undefined && sawInput) throw wrap(pipelineError, gunzip.bytesWritten); // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+  if (pipelineError !== undefined && sawInput) throw wrap(pipelineError, gunzip.bytesWritten);
 }
 
 function wrap(err: unknown, offset: number): unknown {

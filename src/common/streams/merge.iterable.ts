@@ -42,10 +42,12 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
         if (stopped) break;
         const result = await iterator.next();
         if (result.done) return;
-        if (stopped) break; // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+        if (stopped) break;
         buffer.push(result.value);
         wakeConsumer();
-        while (buffer.length >= bufferSize && !stopped) { // eslint-disable-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
+        while (buffer.length >= bufferSize && !stopped) {
           idle.add(iterator);
           await new Promise<void>((resolve) => producersWaiting.push({ resolve }));
           idle.delete(iterator);
@@ -81,6 +83,7 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
     stopped = true;
     for (const waiter of producersWaiting.splice(0)) waiter.resolve();
     for (const iterator of idle) closedByConsumer.add(iterator);
-    await Promise.allSettled([...closedByConsumer].map((iterator) => iterator.return?.())); // eslint-disable-line @typescript-eslint/await-thenable -- iterators without return() contribute undefined, which allSettled accepts
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- iterators without return() contribute undefined, which allSettled accepts
+    await Promise.allSettled([...closedByConsumer].map((iterator) => iterator.return?.()));
   }
 }

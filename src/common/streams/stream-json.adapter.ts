@@ -22,7 +22,7 @@ interface StreamJsonParserModule {
   jsonParser(options: Record<string, unknown>): JsonTokenizer;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- stream-json publishes this parser as a CommonJS path without types
 const parserModule = require('stream-json/parser.js') as StreamJsonParserModule;
 /**
  * The end-of-input marker stream-json's stages expect. stream-chain registers it with `Symbol.for`, so
