@@ -88,6 +88,9 @@ export default tseslint.config(
         'error',
         { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] }] },
       ],
+      // Model fields annotate literal types (`title: 'X' = 'X'`): emitDecoratorMetadata records design:type
+      // only from an annotation, and the schema builder reads it (`= 'X' as const` would record Object).
+      '@typescript-eslint/prefer-as-const': 'off',
       // tsconfig has noUncheckedIndexedAccess, so `xs[i]!` after a length or bounds check is how an
       // index that is known to exist is read; no-unnecessary-type-assertion still flags needless ones.
       '@typescript-eslint/no-non-null-assertion': 'off',

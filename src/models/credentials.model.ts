@@ -9,7 +9,7 @@ import { metadata, type Class } from '../common/metadata';
 @Model({ name: 'AccessToken', title: 'AccessToken' })
 export class AccessTokenCredentials {
   @Default('Private App Credentials') @IsOptional() @Equals('Private App Credentials')
-  credentials_title = 'Private App Credentials' as const;
+  credentials_title: 'Private App Credentials' = 'Private App Credentials';
 
   @Title('Access Token') @Secret() @IsString() @IsNotEmpty()
   access_token!: string;
@@ -19,7 +19,7 @@ export class AccessTokenCredentials {
 @Model({ name: 'BasicAuth', title: 'BasicAuth' })
 export class BasicAuthCredentials {
   @Default('Username & Password') @IsOptional() @Equals('Username & Password')
-  credentials_title = 'Username & Password' as const;
+  credentials_title: 'Username & Password' = 'Username & Password';
 
   @IsString() @IsNotEmpty()
   username!: string;
@@ -32,7 +32,7 @@ export class BasicAuthCredentials {
 @Model({ title: 'OAuth' })
 export class OAuth2ClientCredentialsBase {
   @Default('OAuth Credentials') @IsOptional() @Equals('OAuth Credentials')
-  credentials_title = 'OAuth Credentials' as const;
+  credentials_title: 'OAuth Credentials' = 'OAuth Credentials';
 
   @Title('Client Id') @Secret() @IsString() @IsNotEmpty()
   client_id!: string;
@@ -93,7 +93,7 @@ export class RotatingOAuth2Credentials extends OAuth2Credentials {
 @Model({ name: 'GoogleServiceAccount', title: 'GoogleServiceAccount' })
 export class GoogleServiceAccountCredentials {
   @Order(0) @Default('Google Service Account') @IsOptional() @Equals('Google Service Account')
-  credentials_title = 'Google Service Account' as const;
+  credentials_title: 'Google Service Account' = 'Google Service Account';
 
   @Title('Google Service Account') @Description('Service account JSON key') @Secret() @Multiline() @Order(1) @IsString() @IsNotEmpty()
   service_account!: string;
