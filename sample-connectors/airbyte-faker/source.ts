@@ -10,7 +10,8 @@ export interface FakerConfig extends AirbyteConfig {
   orders?: number;
 }
 
-type Dict = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Airbyte SDK types records and state as any
+type Dict = Record<string, any>;
 
 const DAY0 = Date.UTC(2024, 0, 1);
 
@@ -40,6 +41,7 @@ export class Customers extends AirbyteStreamBase {
     }
   }
   override getUpdatedState(current: Dict, latest: Dict): Dict {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the SDK passes no state on a first read
     return { next_id: Math.max((current?.next_id as number | undefined) ?? 1, (latest.id as number) + 1) };
   }
 }
@@ -78,7 +80,7 @@ export class FakerSource extends AirbyteSourceBase<FakerConfig> {
           orders: { type: 'integer', title: 'Orders', description: 'How many orders to generate', default: 5 },
         },
       },
-    } as ConstructorParameters<typeof AirbyteSpec>[0]);
+    });
   }
   async checkConnection(config: FakerConfig): Promise<[boolean, undefined]> {
     return [(config.customers ?? 25) >= 0, undefined];

@@ -254,7 +254,7 @@ export class MockSheetsApi {
     if (form.grant_type === JWT_BEARER) {
       const problem = this.checkAssertion(form.assertion ?? '');
       if (problem !== undefined) send(400, { error: 'invalid_grant', error_description: problem });
-      else this.issue(send, JSON.parse(Buffer.from(form.assertion!.split('.')[1]!, 'base64url').toString()).scope as string);
+      else this.issue(send, (JSON.parse(Buffer.from(form.assertion!.split('.')[1]!, 'base64url').toString()) as { scope: string }).scope);
       return;
     }
     send(400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${form.grant_type ?? ''}` });

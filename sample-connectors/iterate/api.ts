@@ -28,6 +28,7 @@ export class IterateApi {
   ) {}
 
   private get root(): string {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
     return (this.config.base_url ?? ITERATE_BASE_URL).replace(/\/+$/, '');
   }
 

@@ -18,6 +18,7 @@ export interface BookingsQuery {
 }
 
 function root(config: EndpointConfig): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- base_url is optional in the config; `!` only satisfies strictPropertyInitialization
   return (config.base_url ?? NAVAN_BASE_URL).replace(/\/+$/, '');
 }
 

@@ -212,14 +212,14 @@ export class NavanMock {
       json(res, status, body, headers);
     };
     if (url.pathname === '/ta-auth/oauth/token') {
-      if (req.method !== 'POST') return reply(405, { error: 'method_not_allowed' });
-      return this.token(req, await readBody(req), reply);
+      if (req.method !== 'POST') { reply(405, { error: 'method_not_allowed' }); return; }
+      this.token(req, await readBody(req), reply); return;
     }
     if (url.pathname === '/v1/bookings') {
-      if (req.method !== 'GET') return reply(405, { error: 'method_not_allowed' });
-      return this.list(req, url.searchParams, reply);
+      if (req.method !== 'GET') { reply(405, { error: 'method_not_allowed' }); return; }
+      this.list(req, url.searchParams, reply); return;
     }
-    return reply(404, { error: 'not_found', message: `no route for ${req.method} ${url.pathname}` });
+    reply(404, { error: 'not_found', message: `no route for ${req.method} ${url.pathname}` });
   }
 
   private token(req: IncomingMessage, body: string, reply: (s: number, b: unknown, h?: Record<string, string>) => void): void {

@@ -68,7 +68,7 @@ describe('estuary init', function () {
     }
     // The spec takes the test kit from its own entry point, which connector code never loads.
     expect(fs.readFileSync(path.join(dir, 'connector.spec.ts'), 'utf8')).to.include("from 'estuary-cdk/testing'").and.not.to.match(/__name__|__ConnectorClass__/);
-    const capture = (parseYaml(fs.readFileSync(path.join(dir, 'test.flow.yaml'), 'utf8')) as any).captures[`acmeCo/${path.basename(dir).slice(1)}`];
+    const capture = parseYaml(fs.readFileSync(path.join(dir, 'test.flow.yaml'), 'utf8')).captures[`acmeCo/${path.basename(dir).slice(1)}`];
     expect(capture.endpoint.local).to.deep.equal({ command: ['npx', 'estuary', 'run', '.'], config: 'config.yaml' });
     expect(init.stdout).to.include('Next steps:').and.to.include('npx estuary preview . --sessions 1').and.to.include('node --require estuary-cdk/register --test connector.spec.ts');
   });

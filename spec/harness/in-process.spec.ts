@@ -74,6 +74,7 @@ describe('runConnectorInProcess', () => {
         if (orders.length === 0) return;
         for (const o of orders) {
           if (o.id === options.failOn) throw new Error(`order ${o.id} is broken`);
+          // eslint-disable-next-line @typescript-eslint/no-misused-spread -- builds a deliberately wrong plain document
           yield options.wrongType ? { ...o, id: String(o.id) } as unknown as Order : o;
         }
         yield new Date(orders[orders.length - 1]!.updated_at);

@@ -55,6 +55,7 @@ export async function serveInProcess(
   } catch (err) {
     error = err;
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
   if (!closed) stdin.end();
   return { messages, logs, error };
 }

@@ -29,8 +29,8 @@ describe('capture engine: @Incremental and @Backfill', () => {
     expect(r.error).to.equal(undefined);
     expect(r.messages[0]).to.deep.equal({ opened: { explicitAcknowledgements: false } });
     const cps = checkpoints(r.messages);
-    expect(cps[0].bindingStateV1.items.inc).to.deep.equal({ cursor: 0 });
-    expect(cps[0].bindingStateV1.items.last_initialized).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(cps[0]!.bindingStateV1.items.inc).to.deep.equal({ cursor: 0 });
+    expect(cps[0]!.bindingStateV1.items.last_initialized).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(cps[1]).to.deep.equal({ bindingStateV1: { items: { inc: { cursor: 2 } } } });
     expect(cps[2]).to.deep.equal({ bindingStateV1: { items: { inc: { cursor: 4 } } } });
     expect(captured(r.messages).map((d) => d.id)).to.deep.equal([1, 2, 3, 4]);
@@ -51,7 +51,7 @@ describe('capture engine: @Incremental and @Backfill', () => {
     @Connector({ config: Config, resources: [Items] })
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'items' }])], { until: () => false });
-    expect(String((r.error as Error).message)).to.equal(
+    expect((r.error as Error).message).to.equal(
       'Task capture.items.incremental: Items.changes @Incremental yielded cursor 5, which is not greater than the last cursor 5; cursors must strictly increase',
     );
     expect(captured(r.messages)).to.have.length(0);
@@ -75,7 +75,7 @@ describe('capture engine: @Incremental and @Backfill', () => {
     const state = { bindingStateV1: { items: { inc: { cursor: '2024-01-01T00:00:40.123400Z' }, last_initialized: '2024-01-01T00:00:00Z' } } };
     const r = await serveInProcess(C, [openRequest([{ name: 'items' }], state)], { until: () => false });
     expect(checkpoints(r.messages).map((c) => c.bindingStateV1.items.inc.cursor)).to.deep.equal(['2024-01-01T00:00:40.123456Z']);
-    expect(String((r.error as Error).message)).to.equal(
+    expect((r.error as Error).message).to.equal(
       'Task capture.items.incremental: Items.changes @Incremental yielded cursor 2024-01-01T00:00:40.123456Z, which is not greater than the last cursor 2024-01-01T00:00:40.123456Z; cursors must strictly increase',
     );
   });
@@ -91,7 +91,7 @@ describe('capture engine: @Incremental and @Backfill', () => {
     @Connector({ config: Config, resources: [Items] })
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'items' }])], { until: () => false });
-    expect(String((r.error as Error).message)).to.include('Items.changes @Incremental yielded documents without a final cursor');
+    expect((r.error as Error).message).to.include('Items.changes @Incremental yielded documents without a final cursor');
   });
 
   it('resumes from state written by the Python CDK without re-backfilling', async () => {
@@ -201,8 +201,8 @@ describe('capture engine: @Incremental and @Backfill', () => {
     );
     const cps = checkpoints(second.messages);
     expect(cps[0]).to.deep.equal({ bindingStateV1: { t: null }, backfillRequests: { t: null } });
-    expect(cps[1].bindingStateV1.t.inc).to.deep.equal({ cursor: 0 });
-    expect(cps[1].bindingStateV1.t.backfill).to.deep.include({ next_page: null });
+    expect(cps[1]!.bindingStateV1.t.inc).to.deep.equal({ cursor: 0 });
+    expect(cps[1]!.bindingStateV1.t.backfill).to.deep.include({ next_page: null });
     expect(backfills).to.equal(1);
   });
 

@@ -33,7 +33,7 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     expect(captured(r.messages, 0)).to.deep.equal([{ id: 1 }]);
     expect(captured(r.messages, 1)).to.deep.equal([{ id: 'l1', order: 1 }]);
     const i = r.messages.findIndex((m) => m.captured?.binding === 1);
-    expect(r.messages[i + 1].checkpoint.state.updated).to.deep.equal({ bindingStateV1: { orders: { backfill: null } } });
+    expect(r.messages[i + 1]!.checkpoint.state.updated).to.deep.equal({ bindingStateV1: { orders: { backfill: null } } });
   });
 
   it('never interleaves concurrent tasks inside a unit and runs N waiting bindings at once', async () => {
@@ -190,14 +190,14 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'dyn' }])], { until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.dyn?.backfill === null) });
     const i = r.messages.findIndex((m) => m.sourcedSchema);
-    const schema = r.messages[i].sourcedSchema.schema_json;
+    const schema = r.messages[i]!.sourcedSchema.schema_json;
     expect(schema.additionalProperties).to.equal(false);
     expect(schema.required).to.deep.equal(['id', 'n', '_meta']);
     expect(schema.properties.id).to.deep.equal({ minLength: 1, maxLength: 1, type: 'string' });
     expect(schema.properties.n).to.deep.equal({ minimum: 1, maximum: 1, type: 'integer' });
     expect(schema.properties._meta.required).to.deep.equal(['uuid', 'op', 'row_id']);
-    expect(r.messages[i + 1].captured).to.deep.equal({ binding: 0, doc: { id: 'a', n: 1 } });
-    expect(r.messages[i + 2].checkpoint).to.not.equal(undefined);
+    expect(r.messages[i + 1]!.captured).to.deep.equal({ binding: 0, doc: { id: 'a', n: 1 } });
+    expect(r.messages[i + 2]!.checkpoint).to.not.equal(undefined);
   });
 
   it('runs incremental subtasks with independent cursors', async () => {
@@ -217,7 +217,7 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     });
     expect(r.error).to.equal(undefined);
     const cps = checkpoints(r.messages);
-    expect(cps[0].bindingStateV1.multi.inc).to.deep.equal({ x: { cursor: 0 }, y: { cursor: 0 } });
+    expect(cps[0]!.bindingStateV1.multi.inc).to.deep.equal({ x: { cursor: 0 }, y: { cursor: 0 } });
     expect(cps).to.deep.include({ bindingStateV1: { multi: { inc: { x: { cursor: 10 } } } } });
     expect(cps).to.deep.include({ bindingStateV1: { multi: { inc: { y: { cursor: 20 } } } } });
   });

@@ -52,12 +52,12 @@ describe('capture engine: @Snapshot', () => {
     // As in Python, the second snapshot differs from the first (op 'c' became 'u') and is emitted...
     const second = await serveInProcess(C, [openRequest(binding, state)], { until: (m) => checkpoints(m).length >= 1 });
     expect(captured(second.messages).map((d) => d._meta.op)).to.deep.equal(['u', 'u', 'u']);
-    const snap2 = checkpoints(second.messages)[0].bindingStateV1.people.snapshot;
+    const snap2 = checkpoints(second.messages)[0]!.bindingStateV1.people.snapshot;
     const state2 = { bindingStateV1: { people: { last_initialized: '2026-01-01T00:00:00Z', snapshot: { ...snap2, updated_at: '2000-01-01T00:00:00Z' } } } };
     // ...and from then on an unchanged snapshot emits nothing but its checkpoint.
     const same = await serveInProcess(C, [openRequest(binding, state2)], { until: (m) => checkpoints(m).length >= 1 });
     expect(captured(same.messages)).to.deep.equal([]);
-    expect(checkpoints(same.messages)[0].bindingStateV1.people.snapshot.last_digest).to.equal(snap2.last_digest);
+    expect(checkpoints(same.messages)[0]!.bindingStateV1.people.snapshot.last_digest).to.equal(snap2.last_digest);
 
     rows = [{ name: 'a' }];
     const shrunk = await serveInProcess(C, [openRequest(binding, state)], { until: (m) => checkpoints(m).length >= 1 });
@@ -66,7 +66,7 @@ describe('capture engine: @Snapshot', () => {
       { _meta: { op: 'd', row_id: 1 } },
       { _meta: { op: 'd', row_id: 2 } },
     ]);
-    expect(checkpoints(shrunk.messages)[0].bindingStateV1.people.snapshot.last_count).to.equal(1);
+    expect(checkpoints(shrunk.messages)[0]!.bindingStateV1.people.snapshot.last_count).to.equal(1);
   });
 
   it('runs snapshot subtasks with their own state and tombstones carrying the discriminator', async () => {

@@ -85,7 +85,7 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
       until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.sched?.backfill === null),
     });
     expect(r.error).to.equal(undefined);
-    const init = checkpoints(r.messages)[0].bindingStateV1.sched;
+    const init = checkpoints(r.messages)[0]!.bindingStateV1.sched;
     expect(init.is_connector_initiated).to.equal(true);
     expect(init.backfill.cutoff).to.equal('2026-01-02T00:00:00Z');
     expect(init.inc).to.deep.equal({ cursor: '2026-01-02T00:00:00Z' });
@@ -95,7 +95,7 @@ describe('capture engine: stopping, spilling, schedules and config migration', (
   it('emits a configUpdate event with the encrypted config when a migration rewrites it', async () => {
     const server = http.createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c) => (body += String(c)));
       req.on('end', () => {
         const { config } = JSON.parse(body) as { config: Record<string, unknown> };
         res.setHeader('content-type', 'application/json');

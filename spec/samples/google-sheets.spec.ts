@@ -234,7 +234,7 @@ describe('sample connector: google-sheets', function () {
 
   describe('row conversion', () => {
     const props = (columnCount: number, frozenRowCount?: number): SheetProperties =>
-      ({ sheetId: 0, title: 's', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 10, columnCount, ...(frozenRowCount !== undefined ? { frozenRowCount } : {}) } }) as SheetProperties;
+      ({ sheetId: 0, title: 's', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 10, columnCount, ...(frozenRowCount !== undefined ? { frozenRowCount } : {}) } });
     const row = (...values: unknown[]): RowData => Object.assign(new RowData(), { values });
 
     it('names columns by letter without exactly one frozen row, and by the header row with one', () => {

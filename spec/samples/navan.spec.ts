@@ -72,7 +72,9 @@ describe('sample connector: navan', function () {
       stateFile = path.join(dir, 'state.json');
     });
     after(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
       await mock?.close();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- before() may have failed before assigning it
       if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
     });
 

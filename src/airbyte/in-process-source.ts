@@ -12,7 +12,7 @@ export interface InProcessAirbyteSource {
   spec(): Promise<{ spec: object }>;
   check(config: never): Promise<{ connectionStatus: { status: string; message?: string } }>;
   discover(config: never): Promise<{ catalog: { streams: AirbyteStream[] } }>;
-  read(config: never, redactedConfig: never, catalog: never, state: never): AsyncGenerator<unknown>;
+  read(config: never, redactedConfig: never, catalog: never, state: never): AsyncGenerator;
   onBeforeRun?(config: never): Promise<unknown>;
   onBeforeRead?(config: never, catalog: never, state?: never): Promise<{ config: unknown; catalog: unknown; state?: unknown }>;
   onAfterRead?(config: never): Promise<void>;
@@ -33,6 +33,7 @@ export class InProcessSource implements SourceDriver {
     private readonly log: Logger,
     private readonly stopGraceMs = 10_000,
   ) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a source built with Object.create(null) has no constructor
     this.description = `in-process source ${source.constructor?.name ?? 'source'}`;
   }
 
@@ -81,7 +82,7 @@ export class InProcessSource implements SourceDriver {
         ({ config, catalog } = r);
         state = (r.state as Record<string, unknown> | undefined) ?? {};
       }
-      const it = (this.source.read as unknown as (...a: unknown[]) => AsyncGenerator<unknown>).call(this.source, config, config, catalog as ConfiguredCatalog, state);
+      const it = (this.source.read as unknown as (...a: unknown[]) => AsyncGenerator).call(this.source, config, config, catalog as ConfiguredCatalog, state);
       for await (const message of it) {
         while (side.length > 0) yield side.shift()!;
         yield { message: message as AirbyteMessage };
@@ -102,6 +103,7 @@ export class InProcessSource implements SourceDriver {
     const logger = (this.source as unknown as { logger?: AirbyteLoggerLike }).logger;
     if (logger === undefined || typeof logger.write !== 'function') return () => undefined;
     const had = Object.prototype.hasOwnProperty.call(logger, 'write');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be restored as the logger own property
     const original = logger.write;
     logger.write = (msg: AirbyteMessage): Promise<void> => {
       if (msg.type === 'LOG' && msg.log !== undefined) this.log[flowLevel(msg.log.level)]({ stack_trace: msg.log.stack_trace }, msg.log.message);
@@ -136,6 +138,7 @@ class InProcessRun implements SourceRun {
   ) {}
 
   get output(): AsyncIterable<SourceOutput> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the async generator below is a function expression with its own this
     const self = this;
     return (async function* () {
       try {

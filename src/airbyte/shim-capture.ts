@@ -123,6 +123,7 @@ export async function runShimCapture(ctx: ShimCaptureContext): Promise<void> {
             log.info({ estimate: { stream: e.name, namespace: e.namespace, type: e.type, row_estimate: e.row_estimate, byte_estimate: e.byte_estimate } }, 'progress estimate');
           } else if (m.trace?.stream_status !== undefined) {
             const s = m.trace.stream_status;
+            // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
             log.info({ status: { stream: s.stream_descriptor?.name, namespace: s.stream_descriptor?.namespace, status: s.status } }, 'stream status');
           } else log.debug({ trace: m.trace?.type }, 'ignoring a TRACE message of unknown type');
           break;

@@ -87,8 +87,10 @@ export function shimBindings(streams: readonly AirbyteStream[], options: Discove
 
 /** The stream's schema extended with `_meta.row_id`, which the shim always writes. */
 export function documentSchema(stream: AirbyteStream, options: DiscoverOptions): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
   const schema = structuredClone(stream.json_schema ?? {});
   const props = (schema.properties ??= {}) as Record<string, Record<string, unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
   const meta = (props._meta ??= { type: 'object' });
   ((meta.properties ??= {}) as Record<string, unknown>).row_id = { type: 'integer' };
   const required = (meta.required ??= []) as string[];
@@ -107,7 +109,6 @@ export function documentSchema(stream: AirbyteStream, options: DiscoverOptions):
  */
 export function closedSchema(schema: Record<string, unknown>): Record<string, unknown> {
   const { $id: _drop, ...rest } = schema;
-  void _drop;
   return close(rest) as Record<string, unknown>;
 }
 

@@ -129,6 +129,7 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
           await http?.close();
         }
         await out.flush();
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
         if (readerError !== undefined) throw readerError;
         return;
       }

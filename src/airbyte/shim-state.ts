@@ -95,6 +95,7 @@ export function applyState(state: ShimConnectorState, msg: AirbyteStateMessage, 
   switch (stateType(msg)) {
     case 'STREAM': {
       const d = msg.stream?.stream_descriptor;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed from the source output, which may omit it
       if (d === undefined || d === null) throw new CaptureError('the source sent a STREAM state message without stream.stream_descriptor', { code: 'AIRBYTE_STATE' });
       const ref = refs.find((r) => sameStream(d, r));
       if (ref === undefined) {

@@ -30,9 +30,9 @@ export class ShimTask {
     let json: string;
     if (Object.prototype.hasOwnProperty.call(data, '_meta')) {
       const { _meta: _replaced, ...rest } = data;
-      void _replaced;
       json = stringify(rest);
     } else json = stringify(data);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-unnecessary-type-conversion -- JSON.stringify returns undefined for some values despite its type
     if (json === undefined || json[0] !== '{') throw new CaptureError(`record data must be a JSON object, got ${String(json).slice(0, 60)}`, { code: 'AIRBYTE_RECORD' });
     const meta = `{"captured":{"binding":${binding},"doc":{"_meta":{"op":"u","row_id":${rowId}}`;
     this.buffer.push(json.length === 2 ? `${meta}}}}\n` : `${meta},${json.slice(1)}}}\n`);

@@ -29,7 +29,7 @@ export interface ResourceDefinition {
 export interface ConnectorDefinition {
   readonly cls: Class;
   readonly name: string;
-  readonly configClass: Class;
+  readonly configClass: Class<object>;
   readonly resourceConfigClass: Class;
   readonly resources: readonly ResourceDefinition[];
   readonly documentationUrl: string;

@@ -47,9 +47,10 @@ export function loadConnectorOrShim(target: string): { connector: Class } | { sh
   registerTypeScript();
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the connector module by path at run time
     mod = require(file) as Record<string, unknown>;
   } catch (err) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a connector module may throw a non-Error
     throw new LoadError(`loading ${path.relative(process.cwd(), file) || file} failed${locate(err, file)}: ${(err as Error).message?.split('\n')[0] ?? String(err)}`, { cause: err });
   }
   if (!Object.values(mod).some((v) => metadata.isConnector(v))) {

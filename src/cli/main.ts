@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./docs-command')).docsCommand(args, process.stdout, process.stderr);
     case 'preview': {
       const { previewCommand } = await import('../harness/preview-command');
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- typed boolean, but undefined when stderr is not a TTY
       return previewCommand(args, { stdout: process.stdout, stderr: process.stderr, isTTY: process.stderr.isTTY === true });
     }
     case 'init': {

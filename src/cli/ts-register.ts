@@ -23,6 +23,7 @@ export function registerTypeScript(): void {
   if (registered) return;
   registered = true;
   const cacheDir = process.env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only synchronous hook that compiles .ts files on require in CommonJS
   const exts = require.extensions as unknown as Record<string, (m: NodeJS.Module, f: string) => void>;
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) {
     exts[ext] = (m, f) => {
@@ -78,7 +79,7 @@ function compileCached(source: string, filename: string, cacheDir: string): stri
 }
 
 function compile(source: string, filename: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- @swc/core is loaded only when a .ts connector is compiled
   const swc = require('@swc/core') as typeof import('@swc/core');
   return swc.transformSync(source, {
     filename,

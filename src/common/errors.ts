@@ -85,6 +85,7 @@ export function describeError(err: unknown): string {
   let text = err.message;
   let cause: unknown = (err as { cause?: unknown }).cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a non-Error cause is shown as JavaScript prints it
     const msg = cause instanceof Error ? cause.message : String(cause);
     if (!text.includes(msg)) text += `: ${msg}`;
     cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;

@@ -38,6 +38,7 @@ export function toJsonText(value: unknown, hint?: BigIntHint): string | undefine
     }
   }
   const marked = JSON.stringify(value, markBigInt);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values despite its type
   return marked === undefined ? undefined : marked.replace(MARKED, '$1');
 }
 
@@ -61,7 +62,7 @@ export function pythonFloatText(n: number): string {
   else if (point > -5 && point <= 0) body = '0.' + '0'.repeat(-point) + digits;
   else {
     const e = point - 1;
-    body = (digits.length === 1 ? digits : digits[0] + '.' + digits.slice(1)) + 'e' + (e > 0 ? '+' : '-') + Math.abs(e);
+    body = (digits.length === 1 ? digits : digits[0]! + '.' + digits.slice(1)) + 'e' + (e > 0 ? '+' : '-') + String(Math.abs(e));
   }
   return sign + body;
 }

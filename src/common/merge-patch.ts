@@ -6,6 +6,7 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a JSON merge patch removes keys by name
     if (v === null) delete out[k];
     else out[k] = applyMergePatch(out[k], v);
   }

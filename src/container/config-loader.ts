@@ -33,7 +33,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
     const nested = p.annotations.oneOf === undefined ? (p.annotations.itemType?.() ?? nestedType(p)) : undefined;
     if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, withDefaults[p.name]);
   }
-  const instance = plainToInstance(cls as new () => T, withDefaults, { exposeDefaultValues: true }) as T;
+  const instance = plainToInstance<T, Record<string, unknown>>(cls as new () => T, withDefaults, { exposeDefaultValues: true });
   for (const p of props) {
     const choice = p.annotations.oneOf;
     const value = withDefaults[p.name];
@@ -57,7 +57,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
       // Without a discriminator the first class the value validates against wins.
       chosen = choice.classes.find((c) => {
         const trial: string[] = [];
-        const inst = materialize(c, v, '', trial);
+        const inst = materialize<object>(c, v, '', trial);
         return trial.length === 0 && validateSync(inst, { forbidUnknownValues: false }).length === 0;
       });
       if (chosen === undefined) {
@@ -65,7 +65,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
         continue;
       }
     }
-    const nested = materialize(chosen, v, `${at}.`, problems);
+    const nested = materialize<object>(chosen, v, `${at}.`, problems);
     problems.push(...collect(validateSync(nested, { forbidUnknownValues: false }), `${at}.`));
     (instance as Record<string, unknown>)[p.name] = nested;
   }

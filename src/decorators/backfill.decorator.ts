@@ -27,7 +27,7 @@ export function Backfill(options: BackfillOptions = {}): MethodDecorator {
     recordStrategy('@Backfill', target, property, descriptor, {
       kind: 'backfill',
       ...(options.subtasks !== undefined ? { subtasks: options.subtasks } : {}),
-      ...(options.cutoff !== undefined ? { cutoff: options.cutoff as (ctx: { config: unknown; params: unknown }) => unknown } : {}),
+      ...(options.cutoff !== undefined ? { cutoff: options.cutoff } : {}),
     });
   };
 }

@@ -25,6 +25,7 @@ export interface ConnectorOptions {
 export function Connector(options: ConnectorOptions): ClassDecorator {
   return (target) => {
     const cls = target as unknown as Class;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
     if (options === null || typeof options !== 'object') {
       reportProblem(cls, `@Connector needs an options object such as { config: Config, resources: [...] }`);
       metadata.setConnector({ target: cls, resources: [] });

@@ -25,8 +25,11 @@ export function Incremental(options: IncrementalOptions): MethodDecorator {
   return (target, property, descriptor) => {
     recordStrategy('@Incremental', target, property, descriptor, {
       kind: 'incremental',
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
       cursor: options?.cursor,
-      initial: options?.initial as (ctx: { config: unknown; params: unknown }) => unknown,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
+      initial: options?.initial,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
       ...(options?.subtasks !== undefined ? { subtasks: options.subtasks } : {}),
     });
   };

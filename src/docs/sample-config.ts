@@ -27,6 +27,7 @@ export function sampleValue(raw: SchemaNode, root: SchemaNode, name = 'value'): 
     case 'array':
       return [];
     default:
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
       return `<${String(node.title ?? name)}>`;
   }
 }

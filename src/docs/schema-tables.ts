@@ -56,6 +56,7 @@ function typeOf(node: SchemaNode, root: SchemaNode, nullable: boolean): string {
   let type: string;
   const variants = variantsOf(node, root);
   if (variants !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
     type = `${variants.every((v) => v.type === 'object') ? 'object' : 'value'}, one of: ${variants.map((v, i) => escapeText(String(v.title ?? `variant ${i + 1}`))).join(', ')}`;
   } else if (Array.isArray(node.type)) {
     type = node.type.join(' or ');
@@ -130,6 +131,7 @@ function walkObject(node: SchemaNode, root: SchemaNode, pointer: string, variant
     table.rows.push({
       pointer: ptr,
       required: isRequired,
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
       title: escapeText(String(prop.title ?? '')),
       description: describe(prop),
       type: typeOf(prop, root, nullable),
@@ -137,6 +139,7 @@ function walkObject(node: SchemaNode, root: SchemaNode, pointer: string, variant
     });
     const variants = variantsOf(prop, root);
     if (variants !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- schema titles are strings; String() keeps a malformed one printable
       variants.forEach((v, i) => nested.push(() => walkObject(v, root, ptr, String(v.title ?? `variant ${i + 1}`), tables)));
     } else if (prop.properties !== undefined) {
       nested.push(() => walkObject(prop, root, ptr, undefined, tables));

@@ -130,13 +130,16 @@ export class ConnectorProcess {
     if (this.stopped) return;
     let data = this.stdoutRest.length > 0 ? Buffer.concat([this.stdoutRest, chunk]) : chunk;
     let nl = data.indexOf(10);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- handleLine may stop the process
     while (nl !== -1 && !this.stopped) {
       const line = data.subarray(0, nl).toString('utf8');
       data = data.subarray(nl + 1);
       this.handleLine(line);
       nl = data.indexOf(10);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- handleLine may stop the process
     this.stdoutRest = this.stopped ? Buffer.alloc(0) : Buffer.from(data);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- handleLine may stop the process
     if (!this.stopped) {
       try {
         this.onChunk();

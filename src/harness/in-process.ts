@@ -217,11 +217,13 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       }
     }
     await served;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     if (timedOut && !stopped) throw timeoutError(timeoutMs, checkpoints.length);
     if (!stopped && uncommitted.length > 0) throw eofWithinCheckpoint();
   } catch (err) {
     stdin.end();
     await served.catch(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     if (timedOut && !(err instanceof HarnessError && err.code === 'TIMEOUT')) throw timeoutError(timeoutMs, checkpoints.length, err);
     throw err;
   } finally {
@@ -296,6 +298,7 @@ class Inbox {
       const m = this.queue.shift();
       if (m !== undefined) return m;
       if (this.ended) {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
         if (this.error !== undefined) throw this.error;
         return undefined;
       }

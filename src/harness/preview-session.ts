@@ -159,10 +159,12 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
   let transactions = 0;
   try {
     // The delay counts from `opened`, so connector start-up does not eat into the first transaction.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     while (!opened && !ended && !stopRequested) await signal.wait();
     for (;;) {
       if (options.delayMs > 0) await sleepUnless(options.delayMs, () => ended || stopRequested, signal);
       const idleUntil = options.idleTimeoutMs !== undefined ? Date.now() + options.idleTimeoutMs : undefined;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       while (ready.length === 0 && !ended && !stopRequested) {
         if (idleUntil === undefined) await signal.wait();
         else if (Date.now() >= idleUntil) break;
@@ -172,10 +174,12 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
         proc.stop();
         break;
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       if (ready.length === 0 && !ended) {
         proc.stop();
         break;
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       if (ended) {
         const error = proc.errorFor(await closed);
         if (error) throw error;
@@ -187,6 +191,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
           proc.stop();
           break;
         }
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       } else if (ended) {
         break;
       }
@@ -195,6 +200,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
     const error = proc.errorFor(outcome);
     if (error) throw error;
     if (!outcome.stoppedByHarness) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       if (!opened) throw new ConnectorProtocolError('connector closed its output without sending opened');
       if (pending.length > 0) throw eofWithinCheckpoint();
     }

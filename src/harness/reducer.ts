@@ -43,7 +43,7 @@ export class Reducer {
       case 'sum':
         return typeof lhs === 'number' && typeof rhs === 'number' ? lhs + rhs : rhs;
       case 'append':
-        return Array.isArray(lhs) && Array.isArray(rhs) ? [...lhs, ...rhs] : rhs;
+        return Array.isArray(lhs) && Array.isArray(rhs) ? [...(lhs as unknown[]), ...(rhs as unknown[])] : rhs;
       case 'minimize':
       case 'maximize': {
         const c = compareByKey(lhs, rhs, annotation?.key);
@@ -134,9 +134,9 @@ export class Reducer {
       const prefix = n.schema.prefixItems;
       const items = n.schema.items;
       if (Array.isArray(prefix) && index < prefix.length && isJsonObject(prefix[index])) {
-        out.push({ schema: prefix[index] as JsonObject, ptr: `${n.ptr}/prefixItems/${index}` });
+        out.push({ schema: prefix[index], ptr: `${n.ptr}/prefixItems/${index}` });
       } else if (Array.isArray(items) && index < items.length && isJsonObject(items[index])) {
-        out.push({ schema: items[index] as JsonObject, ptr: `${n.ptr}/items/${index}` });
+        out.push({ schema: items[index], ptr: `${n.ptr}/items/${index}` });
       } else if (isJsonObject(items)) {
         out.push({ schema: items, ptr: `${n.ptr}/items` });
       }
@@ -155,7 +155,7 @@ export class Reducer {
       const s = n.schema;
       if (s.if !== undefined) {
         const branch = this.compiled.matches(`${n.ptr}/if`, value) ? 'then' : 'else';
-        if (isJsonObject(s[branch])) visit({ schema: s[branch] as JsonObject, ptr: `${n.ptr}/${branch}` }, depth + 1);
+        if (isJsonObject(s[branch])) visit({ schema: s[branch], ptr: `${n.ptr}/${branch}` }, depth + 1);
       }
       if (Array.isArray(s.allOf)) {
         s.allOf.forEach((sub, i) => isJsonObject(sub) && visit({ schema: sub, ptr: `${n.ptr}/allOf/${i}` }, depth + 1));
@@ -218,6 +218,7 @@ function reduceSet(lhs: unknown, rhs: unknown): unknown {
   if (isJsonObject(rhs.intersect)) {
     added = Object.fromEntries(Object.entries(added).filter(([k]) => k in (rhs.intersect as JsonObject)));
   }
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the reduction removes the named keys
   if (isJsonObject(rhs.remove)) for (const k of Object.keys(rhs.remove)) delete added[k];
   if (isJsonObject(rhs.add)) Object.assign(added, rhs.add);
   out.add = added;

@@ -101,6 +101,6 @@ export class CompiledSchema {
       }
       this.subValidators.set(schemaPointer, fn);
     }
-    return fn ? fn(value) === true : false;
+    return fn ? fn(value) : false;
   }
 }

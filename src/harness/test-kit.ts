@@ -101,6 +101,7 @@ function typeName(value: unknown): string {
 }
 
 function show(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
   return JSON.stringify(value) ?? String(value);
 }
 
@@ -148,8 +149,8 @@ export function compareCaptureRecords(expected: readonly unknown[], actual: read
   return expected.flatMap((exp, i) => {
     const act = actual[i];
     const name = Array.isArray(exp) && exp.length > 0 ? String(exp[0]) : `record[${i}]`;
-    const expectedDoc = Array.isArray(exp) && exp.length > 1 ? exp[1] : exp;
-    const actualDoc = Array.isArray(act) && act.length > 1 ? act[1] : act;
+    const expectedDoc = Array.isArray(exp) && exp.length > 1 ? (exp[1] as unknown) : exp;
+    const actualDoc = Array.isArray(act) && act.length > 1 ? (act[1] as unknown) : act;
     return compareValues(expectedDoc, actualDoc, name);
   });
 }

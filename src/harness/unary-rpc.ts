@@ -21,6 +21,7 @@ const RESPONSE_FOR: Record<string, ConnectorResponse['type']> = {
  * Runs one unary RPC as Flow does: a fresh process, the internal `spec` request first, then the real
  * request and EOF on stdin; exactly one response, then the connector must exit 0.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T names the expected response type for callers
 export async function callUnary<T extends ConnectorResponse['type']>(
   launch: ConnectorLaunch,
   rpc: 'spec' | 'discover' | 'validate' | 'apply',

@@ -152,6 +152,7 @@ export function parseResponse(message: unknown): ConnectorResponse {
           });
           if (!isJsonObject(g.resourceConfig)) throw new ConnectorProtocolError(`${where}.resourceConfig must be an object`);
           return {
+            // eslint-disable-next-line @typescript-eslint/no-base-to-string -- recommendedName comes from connector output; String() keeps a malformed one printable
             recommendedName: String(g.recommendedName ?? ''),
             resourceConfig: g.resourceConfig,
             documentSchema: g.documentSchema ?? {},

@@ -43,6 +43,7 @@ export async function availableResources(def: ConnectorDefinition, run: Dependen
     for (const inst of found) {
       const r = def.resources.find((x) => x.cls === inst.resource) ?? definitionOf(def, inst.resource);
       if (r === undefined) {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks what an untyped hook returned
         problems.push(`${def.name}.${def.hooks.discover} returned resource '${inst.name}' of class ${inst.resource?.name}, which is not listed in @Connector resources`);
         continue;
       }

@@ -136,7 +136,9 @@ async function open(
     await run.http.close();
   }
   // A broken request stream is the cause; the tasks it failed only report its consequence.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
   if (reader.error !== undefined) throw reader.error;
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
   if (sessionError !== undefined) throw sessionError;
   await out.flush();
 }

@@ -38,7 +38,7 @@ export function modelProperties(cls: Class): PropertyInfo[] {
     const validators = all.filter((m) => m.propertyName === name);
     const ann = annotations.get(name) ?? {};
     const optional = validators.some((v) => v.name === 'isOptional') || ann.hasDefault === true || ann.nullable === true;
-    return { name, annotations: ann, validators, designType: Reflect.getMetadata('design:type', cls.prototype, name), optional };
+    return { name, annotations: ann, validators, designType: Reflect.getMetadata('design:type', cls.prototype as object, name) as unknown, optional };
   });
 }
 
@@ -108,6 +108,7 @@ export class SchemaBuilder {
         const mapping: Record<string, string> = {};
         for (const c of a.oneOf.classes) {
           const value = discriminatorValue(c, a.oneOf.discriminator);
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- discriminator values are literals; String() is the mapping key
           if (value !== undefined) mapping[String(value)] = this.ref(c).$ref as string;
         }
         s.discriminator = { propertyName: a.oneOf.discriminator, mapping };
@@ -171,6 +172,7 @@ export class SchemaBuilder {
     const s: JsonSchema = {};
     let type: string | undefined = base;
     for (const v of validators) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- class-validator metadata may omit constraints despite its type
       const c = v.constraints ?? [];
       switch (v.name) {
         case 'isString': type = 'string'; break;
@@ -186,9 +188,9 @@ export class SchemaBuilder {
         case 'maxLength': s.maxLength = c[0]; break;
         case 'isLength': s.minLength = c[0]; if (c[1] !== undefined) s.maxLength = c[1]; break;
         // A RegExp's source escapes '/'; Pydantic writes the pattern as given.
-        case 'matches': s.pattern = c[0] instanceof RegExp ? (c[0] as RegExp).source.replace(/\\\//g, '/') : String(c[0]); break;
+        case 'matches': s.pattern = c[0] instanceof RegExp ? c[0].source.replace(/\\\//g, '/') : String(c[0]); break;
         case 'isIn': s.enum = [...(c[0] as unknown[])]; break;
-        case 'isEnum': s.enum = [...new Set(Object.entries(c[0] as object).filter(([k]) => !/^\d+$/.test(k)).map(([, x]) => x))]; break;
+        case 'isEnum': s.enum = [...new Set(Object.entries(c[0] as Record<string, unknown>).filter(([k]) => !/^\d+$/.test(k)).map(([, x]) => x))]; break;
         case 'equals': s.const = c[0]; break;
         default:
           if (v.name !== undefined && STRING_FORMATS[v.name] !== undefined) {
@@ -239,7 +241,7 @@ export function nestedType(p: PropertyInfo): Class | undefined {
   }
   const t = p.designType;
   if (typeof t === 'function' && t !== Date && designPrimitive(t) === undefined && t !== Function && t !== Promise) return t as Class;
-  if (t === Date) return Date as unknown as Class;
+  if (t === Date) return Date;
   return undefined;
 }
 

@@ -31,7 +31,7 @@ describe('__ConnectorClass__', () => {
       sessions: -1,
       until: (state) => {
         const bindings = (state as { bindingStateV1?: Record<string, { inc?: { cursor?: string }; snapshot?: unknown }> }).bindingStateV1;
-        return bindings?.items?.inc?.cursor === LAST_CURSOR && bindings?.categories?.snapshot !== undefined;
+        return bindings?.items?.inc?.cursor === LAST_CURSOR && bindings.categories?.snapshot !== undefined;
       },
     });
 

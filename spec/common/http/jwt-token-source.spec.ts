@@ -137,7 +137,7 @@ describe('JWT token sources', () => {
     fs.rmSync(dir, { recursive: true });
 
     http.tokenSource = TokenSource.jwt({ key: { secret: 'a-shared-hmac-secret-of-32-bytes!' }, issuer: 'hs' });
-    const answer = (await http.requestJson(`${s.url}/`)) as { auth: string };
+    const answer = await http.requestJson<{ auth: string }>(`${s.url}/`);
     const { payload } = await jwtVerify(answer.auth.slice(7), new TextEncoder().encode('a-shared-hmac-secret-of-32-bytes!'), { issuer: 'hs', algorithms: ['HS256'] });
     expect(payload.exp! - payload.iat!).to.equal(3630);
   });
@@ -159,7 +159,7 @@ describe('JWT token sources', () => {
     const { log, lines } = memoryLogger();
     http = new HttpClient({ log, tokenSource: TokenSource.salesforceJwt({ clientId: 'ck', username: 'ann@example.com', privateKey: rsa.pkcs8, tokenUrl: `${t.url}/token` }) });
     let error: TokenError | undefined;
-    await http.request(`${s.url}/`).catch((err: TokenError) => (error = err));
+    await http.request(`${s.url}/`).catch((err: unknown) => (error = err as TokenError));
     expect(error).to.be.instanceOf(TokenError);
     expect(error!.userError).to.equal(true);
     expect(error!.message).to.match(/invalid_grant: signature or claims rejected\); likely cause: the user is not pre-authorized for the connected app/);
@@ -178,6 +178,7 @@ describe('JWT token sources', () => {
     http = new HttpClient();
     return source.authorization(http).then(
       () => expect.fail('should throw'),
+      // eslint-disable-next-line @typescript-eslint/use-unknown-in-catch-callback-variable -- the rejection under test is a TokenError
       (err: TokenError) => {
         expect(err.message).to.match(/not a valid private key/);
         expect(err.message).to.not.include('secret-material');

@@ -90,6 +90,7 @@ describe('HttpClient secret redaction', () => {
     ]) {
       const err = (await send().then(() => undefined, (e: unknown) => e as HttpError))!;
       expect(err.status).to.equal(400);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- collects whatever text the error carries
       texts.push(err.message, String((err as { body?: unknown }).body ?? ''));
     }
     texts.push(...mem.lines);

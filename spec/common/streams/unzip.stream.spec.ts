@@ -83,7 +83,7 @@ describe('unzipStream', () => {
       expect(err.message).to.match(/truncated zip/);
     }
     const corrupt = Buffer.from(zip);
-    corrupt[zip.indexOf('b.txt') + 5] ^= 0xff; // flip a byte of the stored data "bee"
+    corrupt[zip.indexOf('b.txt') + 5]! ^= 0xff; // flip a byte of the stored data "bee"
     const crc = await rejection(() => unzipAll(corrupt, 64));
     expect(crc.message).to.match(/CRC-32 mismatch/);
     const notZip = await rejection(() => unzipAll(Buffer.from('not a zip file at all'), 4));

@@ -39,7 +39,7 @@ type Open = { res: Dispatcher.ResponseData; release: () => void; attempts: numbe
 // ~0.2 s faster.
 let undici: typeof import('undici') | undefined;
 function loadUndici(): typeof import('undici') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici is loaded on first use, keeping start-up fast
   return (undici ??= require('undici') as typeof import('undici'));
 }
 
@@ -358,7 +358,7 @@ export class HttpClient {
       ex.attempts++;
       ex.sentAt = Date.now();
       const { origin, path, body, requestSignal: signal, headersTimeout, bodyTimeout } = ex;
-      const method = ex.method as Dispatcher.HttpMethod;
+      const method = ex.method;
       const res =
         this.dispatcher !== undefined
           ? await this.dispatcher.request({ origin, path, method, headers, body, signal, headersTimeout, bodyTimeout })

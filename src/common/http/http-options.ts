@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- referenced from TSDoc {@link HttpClient}
 import type { HttpClient } from './http-client';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../logger';

@@ -102,7 +102,7 @@ export class JwtTokenSource extends CachedTokenSource {
   /** Signs a fresh JWT with the configured claims. */
   protected async sign(): Promise<{ token: string; exp: number }> {
     // jose is an ES module (loaded through require(esm)); load it only when a connector needs it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
     const jose = require('jose') as typeof Jose;
     const o = this.jwt;
     this.loaded ??= loadJwtKey(o.key!, this.what);
@@ -113,7 +113,7 @@ export class JwtTokenSource extends CachedTokenSource {
     const exp = Math.min(now + lifetime, o.maxLifetimeSeconds === undefined ? Infinity : iat + o.maxLifetimeSeconds);
     const payload: Record<string, unknown> = { ...o.claims };
     if (o.scopes !== undefined && o.scopes.length > 0) payload.scope = o.scopeFormat === 'array' ? [...o.scopes] : o.scopes.join(' ');
-    let signer = new jose.SignJWT(payload as Jose.JWTPayload)
+    let signer = new jose.SignJWT(payload)
       .setProtectedHeader({ alg, typ: 'JWT', ...(o.kid === undefined ? {} : { kid: o.kid }), ...o.protectedHeader })
       .setIssuedAt(iat)
       .setExpirationTime(exp);

@@ -56,6 +56,7 @@ export function oauth2Spec(spec: OAuth2Spec): Readonly<OAuth2Spec> {
   for (const key of MAP_FIELDS) {
     const map = spec[key];
     if (map === undefined) continue;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
     if (map === null || typeof map !== 'object' || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) {
       problems.push(`\`${key}\` must be an object of strings when given`);
     }

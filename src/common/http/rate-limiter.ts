@@ -84,6 +84,7 @@ class Semaphore {
       const onAbort = (): void => {
         const i = this.waiters.indexOf(grant);
         if (i >= 0) this.waiters.splice(i, 1);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an aborted wait rejects with the signal reason, as fetch does
         reject(signal.reason);
       };
       const grant = (): void => {

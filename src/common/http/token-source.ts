@@ -139,8 +139,8 @@ export const TokenSource = Object.freeze({
   /** A JWT, used as the bearer token or exchanged at a token endpoint (RFC 7523); see docs/http.md. */
   jwt: (options: JwtTokenOptions): TokenSource => new JwtTokenSource(options),
   /** JWT presets: Salesforce (JWT bearer flow), Box, App Store Connect, RingCentral. */
-  salesforceJwt: jwtPresets.salesforceJwt as (o: jwtPresets.SalesforceJwtOptions) => TokenSource,
-  boxJwt: jwtPresets.boxJwt as (config: string | jwtPresets.BoxJwtOptions, overrides?: Partial<jwtPresets.BoxJwtOptions>) => TokenSource,
-  appStoreConnect: jwtPresets.appStoreConnect as (o: jwtPresets.AppStoreConnectOptions) => TokenSource,
-  ringCentralJwt: jwtPresets.ringCentralJwt as (o: jwtPresets.RingCentralJwtOptions) => TokenSource,
+  salesforceJwt: jwtPresets.salesforceJwt,
+  boxJwt: jwtPresets.boxJwt,
+  appStoreConnect: jwtPresets.appStoreConnect,
+  ringCentralJwt: jwtPresets.ringCentralJwt,
 });

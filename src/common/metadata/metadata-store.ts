@@ -169,7 +169,7 @@ export const metadata = {
   },
   annotateProperty(target: Class, property: string, patch: PropertyAnnotations): void {
     let props = store().properties.get(target);
-    if (props === undefined) store().properties.set(target, (props = new Map()));
+    if (props === undefined) store().properties.set(target, (props = new Map<string, PropertyAnnotations>()));
     props.set(property, Object.freeze({ ...props.get(property), ...patch }));
   },
   /** Property annotations of `target`, ancestors first, own annotations overriding. */
@@ -194,7 +194,7 @@ export const metadata = {
   },
   addHook(target: Class, kind: HookKind, method: string): void {
     let hooks = store().hooks.get(target);
-    if (hooks === undefined) store().hooks.set(target, (hooks = new Map()));
+    if (hooks === undefined) store().hooks.set(target, (hooks = new Map<HookKind, string[]>()));
     hooks.set(kind, [...(hooks.get(kind) ?? []), method]);
   },
   getHooks(target: Class, kind: HookKind): string[] {

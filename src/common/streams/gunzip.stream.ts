@@ -32,12 +32,14 @@ export async function* gunzipStream(input: AsyncIterable<Uint8Array>): AsyncGene
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
   } catch (err) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
     if (!sawInput) return;
     throw wrap(err, gunzip.bytesWritten);
   } finally {
     gunzip.destroy();
   }
   await finished;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
   if (pipelineError !== undefined && sawInput) throw wrap(pipelineError, gunzip.bytesWritten);
 }
 

@@ -42,9 +42,11 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
         if (stopped) break;
         const result = await iterator.next();
         if (result.done) return;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
         if (stopped) break;
         buffer.push(result.value);
         wakeConsumer();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
         while (buffer.length >= bufferSize && !stopped) {
           idle.add(iterator);
           await new Promise<void>((resolve) => producersWaiting.push({ resolve }));
@@ -81,6 +83,7 @@ export async function* merge<T>(sources: readonly AsyncIterable<T>[], options: M
     stopped = true;
     for (const waiter of producersWaiting.splice(0)) waiter.resolve();
     for (const iterator of idle) closedByConsumer.add(iterator);
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- iterators without return() contribute undefined, which allSettled accepts
     await Promise.allSettled([...closedByConsumer].map((iterator) => iterator.return?.()));
   }
 }

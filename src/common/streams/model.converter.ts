@@ -64,7 +64,7 @@ export async function toModel<T>(plain: unknown, options: StreamModelOptions<T>,
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new StreamValidationError(what, [`expected an object, got ${Array.isArray(plain) ? 'an array' : plain === null ? 'null' : typeof plain}`]);
   }
-  const instance = plainToInstance(options.model, plain, options.transformOptions) as T;
+  const instance = plainToInstance<T, object>(options.model, plain, options.transformOptions);
   if (options.context !== undefined && hasWithContext(instance)) instance.withContext(options.context);
   if (options.validatorOptions !== false) {
     const errors = await validate(instance as object, options.validatorOptions ?? {});

@@ -16,6 +16,7 @@ export class IncrementalTextDecoder {
   constructor(private readonly encoding: TextEncodingName) {
     if (encoding === 'utf-8' || encoding === 'utf-16le') {
       this.decoder = new TextDecoder(encoding, { fatal: true });
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks values from untyped JavaScript callers
     } else if (encoding !== 'latin1') {
       throw new StreamUnsupportedError(`unsupported text encoding "${String(encoding)}"; use utf-8, utf-16le or latin1`);
     }

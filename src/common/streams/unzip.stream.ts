@@ -103,7 +103,7 @@ async function readLocalHeader(reader: ByteReader): Promise<LocalHeader> {
     if (id === 0x0001) {
       zip64 = true;
       let field = i + 4;
-      if (size === 0xffffffff && field + 8 <= i + 4 + length) (size = Number(extra.readBigUInt64LE(field))), (field += 8);
+      if (size === 0xffffffff && field + 8 <= i + 4 + length) { size = Number(extra.readBigUInt64LE(field)); field += 8; }
       if (compressedSize === 0xffffffff && field + 8 <= i + 4 + length) compressedSize = Number(extra.readBigUInt64LE(field));
     }
     i += 4 + length;

@@ -40,12 +40,12 @@ export function orderedBindingState(state: StoredBindingState): StoredBindingSta
   const out: Record<string, unknown> = {};
   for (const k of STATE_FIELDS) if (state[k] !== undefined) out[k] = state[k];
   for (const [k, v] of Object.entries(state)) if (!(k in out) && v !== undefined) out[k] = v;
-  return out as StoredBindingState;
+  return out;
 }
 
 /** The state of subtask `id` (or the whole strategy's when `id` is undefined); undefined when absent. */
 export function subtaskState<T>(stored: PerSubtask<T> | null | undefined, id: string | undefined): T | null | undefined {
-  if (stored === undefined || stored === null) return id === undefined ? (stored as null | undefined) : undefined;
+  if (stored === undefined || stored === null) return id === undefined ? stored : undefined;
   return id === undefined ? (stored as T) : (stored as Record<string, T | null>)[id];
 }
 

@@ -69,6 +69,7 @@ export function invokeStrategy(b: BoundBinding, method: string, where: string, a
   const fn = b.instance[method];
   if (typeof fn !== 'function') throw new Error(`${where}: method is missing on the resource instance`);
   const it = (fn as (...a: unknown[]) => unknown).apply(b.instance, args) as AsyncIterable<unknown> | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- checks what an untyped hook returned
   if (it === undefined || it === null || typeof (it as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') {
     throw new Error(`${where}: did not return an async iterable; declare it 'async *'`);
   }

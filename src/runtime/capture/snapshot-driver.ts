@@ -73,6 +73,5 @@ export async function runSnapshot(task: Task, b: BoundBinding, state: SnapshotSt
 
 function withoutMeta(o: Record<string, unknown>): Record<string, unknown> {
   const { _meta: _ignored, ...rest } = o;
-  void _ignored;
   return rest;
 }

@@ -41,12 +41,12 @@ function normalize(location: Schema): Schema {
   }
   for (const kw of ['oneOf', 'anyOf', 'allOf', 'prefixItems']) {
     const sub = out[kw];
-    if (Array.isArray(sub)) out[kw] = sub.map((v) => (isObject(v) ? normalize(v) : v));
+    if (Array.isArray(sub)) out[kw] = sub.map((v: unknown) => (isObject(v) ? normalize(v) : v));
   }
   for (const kw of ['items', 'additionalProperties']) {
     const sub = out[kw];
     if (isObject(sub)) out[kw] = normalize(sub);
-    else if (Array.isArray(sub)) out[kw] = sub.map((v) => (isObject(v) ? normalize(v) : v));
+    else if (Array.isArray(sub)) out[kw] = sub.map((v: unknown) => (isObject(v) ? normalize(v) : v));
   }
   const hasProps = isObject(out.properties) && Object.keys(out.properties).length > 0;
   const hasPattern = isObject(out.patternProperties) && Object.keys(out.patternProperties).length > 0;

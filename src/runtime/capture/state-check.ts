@@ -39,18 +39,18 @@ const validateBindingState: (input: unknown) => Typia.IValidation<BindingStateSh
 export function checkOpenState(state: unknown, bindings: readonly ResolvedBinding[]): void {
   if (state === undefined || state === null) return;
   if (!isObject(state)) fail('open state', '', 'an object', state);
-  const s = state as Record<string, unknown>;
+  const s = state;
   if (s.bindingStateV1 !== undefined && s.bindingStateV1 !== null && !isObject(s.bindingStateV1)) {
     fail('open state', '/bindingStateV1', 'an object keyed by state key', s.bindingStateV1);
   }
   const requests = s.backfillRequests;
   if (requests !== undefined && requests !== null) {
     if (!isObject(requests)) fail('open state', '/backfillRequests', 'an object of state key: true', requests);
-    for (const [key, value] of Object.entries(requests as Record<string, unknown>)) {
+    for (const [key, value] of Object.entries(requests)) {
       if (value !== true && value !== null) fail('open state', `/backfillRequests/${pointer(key)}`, 'true or null', value);
     }
   }
-  const all = (s.bindingStateV1 ?? {}) as Record<string, unknown>;
+  const all = s.bindingStateV1 ?? {};
   for (const rb of bindings) {
     const key = rb.spec.stateKey ?? rb.resource.name;
     const stored = all[key];
@@ -110,6 +110,7 @@ function fail(who: string, path: string, expected: string, got: unknown): never 
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-base-to-string -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }

@@ -33,6 +33,7 @@ export class Transactor {
     this.lock = new Promise<void>((r) => (release = r));
     await prev;
     try {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
       if (this.failure !== undefined) throw this.failure;
       let ack: Promise<void> | undefined;
       if (this.tracksAcks) {
