@@ -73,7 +73,7 @@ export async function startWebhookCapture(
   const first = await Promise.race([port, done.then((err) => ({ err }))]);
   if (prev === undefined) delete process.env.ESTUARY_WEBHOOK_PORT;
   else process.env.ESTUARY_WEBHOOK_PORT = prev;
-  if (typeof first !== 'number') throw first.err ?? new Error('capture ended before the webhook server listened');
+  if (typeof first !== 'number') throw first.err instanceof Error ? first.err : new Error('capture ended before the webhook server listened');
   return {
     port: first,
     messages,

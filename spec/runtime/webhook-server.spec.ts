@@ -55,14 +55,14 @@ describe('webhook captures over a loopback server', () => {
     expect(captured(cap.messages, 3).map((d) => d.id)).to.deep.equal(['o2']);
     expect(captured(cap.messages, 1).map((d) => d.id)).to.deep.equal(['o3']);
     expect(captured(cap.messages, 0).map((d) => d.anything)).to.deep.equal([true]);
-    const meta = captured(cap.messages, 2)[0]._meta;
+    const meta = captured(cap.messages, 2)[0]!._meta;
     expect(meta.op).to.equal('u');
     expect(meta.headers['X-Topic']).to.equal('refunds');
     expect(meta.reqPath).to.equal('/shops/s1/orders');
     expect(meta.queryParams).to.deep.equal({ x: '1' });
     expect(meta.webhookId).to.match(/^[0-9a-f-]{36}$/);
-    expect(captured(cap.messages, 1)[0]._meta.pathParams).to.deep.equal({ path: 'shops/s1/orders', shop: 's1' });
-    expect(captured(cap.messages, 1)[0]._meta.webhookId).to.equal(undefined);
+    expect(captured(cap.messages, 1)[0]!._meta.pathParams).to.deep.equal({ path: 'shops/s1/orders', shop: 's1' });
+    expect(captured(cap.messages, 1)[0]!._meta.webhookId).to.equal(undefined);
   });
 
   it('answers 400 for non-JSON and non-objects, 404 without a match (logging names, not values), 400 naming a missing key, 413 past the limit', async () => {
@@ -82,7 +82,7 @@ describe('webhook captures over a loopback server', () => {
     const noKey = await postWebhook(cap.port, '/orders', { name: 'x' });
     expect(noKey.status).to.equal(400);
     expect(String(noKey.body.error)).to.contain('/id');
-    const big = await postWebhook(cap.port, '/orders', { id: 'x', pad: 'x'.repeat(11 * 1024 * 1024) }).catch((e: Error) => ({ status: -1, body: { e: e.message } }));
+    const big = await postWebhook(cap.port, '/orders', { id: 'x', pad: 'x'.repeat(11 * 1024 * 1024) }).catch((e: unknown) => ({ status: -1, body: { e: (e as Error).message } }));
     expect([413, -1]).to.include(big.status);
     expect(captured(cap.messages)).to.deep.equal([]);
   });
@@ -167,7 +167,7 @@ describe('webhook captures over a loopback server', () => {
     try {
       const err = await startWebhookCapture(C, [{ name: 'events', key: ['/_meta/webhookId'] }], { port: taken }).then(
         () => undefined,
-        (e: Error) => e,
+        (e: unknown) => e as Error,
       );
       expect(err?.message).to.match(new RegExp(`webhook server cannot listen on port ${taken}: EADDRINUSE; free the port or set ESTUARY_WEBHOOK_PORT`));
     } finally {

@@ -57,8 +57,8 @@ export function webhookConflicts(rules: readonly { name: string; rule: NormalRul
   const out: string[] = [];
   for (let i = 0; i < rules.length; i++) {
     for (let j = i + 1; j < rules.length; j++) {
-      const why = ruleConflict(rules[i].rule, rules[j].rule);
-      if (why !== undefined) out.push(`webhook resources '${rules[i].name}' and '${rules[j].name}' conflict: ${why}; change one's match`);
+      const why = ruleConflict(rules[i]!.rule, rules[j]!.rule);
+      if (why !== undefined) out.push(`webhook resources '${rules[i]!.name}' and '${rules[j]!.name}' conflict: ${why}; change one's match`);
     }
   }
   return out;

@@ -27,7 +27,7 @@ export async function connectorResponse(kind: 'spec' | 'discover', target: strin
 
 /** The Airbyte shim, loaded only when an Airbyte source is served. */
 function airbyte(): typeof Airbyte {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use to keep start-up light
   return require('../airbyte') as typeof Airbyte;
 }
 

@@ -3,7 +3,7 @@ import { LoadError } from '../common/errors';
 
 /** yaml is loaded only when a YAML file is read: it costs a `spec` or `open` ~50 ms of start-up. */
 function parseYaml(text: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use to keep start-up light
   return (require('yaml') as typeof import('yaml')).parse(text);
 }
 

@@ -43,7 +43,7 @@ let sourceMapsOn = false;
 
 function setSourceMaps(on: boolean): void {
   if (on === sourceMapsOn) return;
-  process.setSourceMapsEnabled?.(on);
+  process.setSourceMapsEnabled(on);
   sourceMapsOn = on;
 }
 

@@ -72,8 +72,8 @@ function normalizeUrl(p: string): NormalRule | string {
     if (seg.includes('{') || seg.includes('}')) {
       const m = PLACEHOLDER.exec(seg);
       if (m === null) return `URL pattern ${JSON.stringify(p)}: segment '${seg}' must be a whole '{name}' placeholder`;
-      if (names.has(m[1])) return `URL pattern ${JSON.stringify(p)}: placeholder '{${m[1]}}' is used twice`;
-      names.add(m[1]);
+      if (names.has(m[1]!)) return `URL pattern ${JSON.stringify(p)}: placeholder '{${m[1]!}}' is used twice`;
+      names.add(m[1]!);
     }
   }
   return { type: 'url', value: p };
@@ -131,8 +131,8 @@ export function ruleConflict(a: NormalRule, b: NormalRule): string | undefined {
   let aMore = false;
   let bMore = false;
   for (let i = 0; i < sa.length; i++) {
-    const pa = isPlaceholder(sa[i]);
-    const pb = isPlaceholder(sb[i]);
+    const pa = isPlaceholder(sa[i]!);
+    const pb = isPlaceholder(sb[i]!);
     if (!pa && !pb) {
       if (sa[i] !== sb[i]) return undefined;
     } else if (pa && !pb) bMore = true;
@@ -179,8 +179,8 @@ export function matchRule(r: NormalRule, input: MatchInput): Record<string, stri
     if (want.length !== got.length) return undefined;
     const params: Record<string, string> = {};
     for (let i = 0; i < want.length; i++) {
-      const w = want[i];
-      const g = got[i];
+      const w = want[i]!;
+      const g = got[i]!;
       if (isPlaceholder(w)) {
         if (g.length === 0) return undefined;
         params[w.slice(1, -1)] = safeDecode(g);
@@ -206,6 +206,7 @@ export function matchRule(r: NormalRule, input: MatchInput): Record<string, stri
 function pythonText(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'string') return v;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects took the JSON branch; the rest are scalars
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -33,7 +33,7 @@ export interface WebhookOptions {
  */
 export function Webhook(options: WebhookOptions): ClassDecorator {
   return (target) => {
-    const o = (options ?? {}) as Partial<WebhookOptions>;
+    const o = options as Partial<WebhookOptions>;
     // Recorded as given; buildConnector checks the options and reports every problem at once.
     metadata.setResource({
       target: target as unknown as Class,

@@ -162,6 +162,7 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
 
 /** Resolves once everything written to `out` so far has been handed to the OS. */
 function drained(out: TextSink): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with `out` as this
   const write = out.write as (text: string, callback: () => void) => unknown;
   // A sink whose write takes no callback (a test's collector) has nothing queued.
   if (write.length < 2) return Promise.resolve();

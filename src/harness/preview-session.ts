@@ -170,6 +170,7 @@ export async function runPreviewSession(options: PreviewSessionOptions): Promise
         else if (Date.now() >= idleUntil) break;
         else await sleepUnless(idleUntil - Date.now(), () => ended || stopRequested || ready.length > 0, signal);
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
       if (stopRequested && !ended) {
         proc.stop();
         break;

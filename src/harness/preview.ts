@@ -339,7 +339,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
       `the capture was stopped after ${options.timeoutMs} ms, before ${waitedFor} (${result.documents} documents in ${result.transactions} transactions)`,
     );
   }
-  if (options.outputState) emit([JSON.stringify(['connectorState', { updated: sortKeys(result.state) }])]);
+  if (options.outputState) void emit([JSON.stringify(['connectorState', { updated: sortKeys(result.state) }])]);
   return result;
 }
 

@@ -4,7 +4,7 @@ import type { Options as CsvParseOptions } from 'csv-parse';
 /** csv-parse, loaded when a CSV is first parsed (not at `import 'estuary-cdk'`). */
 let csvParse: typeof import('csv-parse') | undefined;
 function loadCsvParse(): typeof import('csv-parse') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use to keep start-up light
   return (csvParse ??= require('csv-parse') as typeof import('csv-parse'));
 }
 import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';

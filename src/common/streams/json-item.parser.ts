@@ -7,7 +7,7 @@ import { createJsonTokenizer, END_OF_INPUT, tokensOf, type JsonTokenizer } from 
 
 /** A malformed-JSON error placed by the chunk it was found in (stream-json does not report positions). */
 export function malformedJson(err: unknown, chunkStart: number, chunkEnd: number): StreamParseError {
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = err instanceof Error ? err.message : JSON.stringify(err);
   const where = chunkEnd - chunkStart <= 1 ? `at byte ${chunkStart}` : `between bytes ${chunkStart} and ${chunkEnd}`;
   return new StreamParseError(`malformed JSON ${where}: ${reason}`, { offset: chunkStart }, { cause: err });
 }
@@ -15,7 +15,7 @@ export function malformedJson(err: unknown, chunkStart: number, chunkEnd: number
 /** The input ended inside a value. */
 export function truncatedJson(offset: number, err?: unknown): StreamParseError {
   if (err === undefined) return new StreamParseError(`truncated JSON: the input ended at byte ${offset} inside a value`, { offset });
-  const reason = err instanceof Error ? err.message : String(err);
+  const reason = err instanceof Error ? err.message : JSON.stringify(err);
   return new StreamParseError(`truncated JSON: the input ended at byte ${offset} (${reason})`, { offset }, { cause: err });
 }
 

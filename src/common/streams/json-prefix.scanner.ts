@@ -148,6 +148,7 @@ export class JsonPrefixScanner {
       }
       if (this.inItem) {
         i = this.kind === SCALAR_ITEM ? this.scanScalar(b, i, n) : this.scanItem(b, i, n);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the scan methods above change inItem
         if (this.inItem) break;
         this.completeItem(b, segmentStart, i, chunkStart, out);
         segmentStart = i;

@@ -35,7 +35,7 @@ export const END_OF_INPUT: symbol = Symbol.for('object-stream.none');
  * emitting only packed tokens, which halves the token count compared with the default.
  */
 export function createJsonTokenizer(): JsonTokenizer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use to keep start-up light
   parserModule ??= require('stream-json/parser.js') as StreamJsonParserModule;
   return parserModule.jsonParser({ packValues: true, streamValues: false, jsonStreaming: true });
 }

@@ -46,7 +46,7 @@ export class Task {
   /** Enables the xxh3-128 digest of captured lines (snapshots). */
   async enableDigest(): Promise<void> {
     // hash-wasm only for snapshots: loaded here, not when every capture starts.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use to keep start-up light
     this.hasher ??= await (require('hash-wasm') as typeof import('hash-wasm')).createXXHash128();
     this.hasher.init();
   }

@@ -213,7 +213,7 @@ export class WebhookServer {
     const out: Record<string, string> = {};
     const raw = req.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i];
+      const name = raw[i]!;
       if (this.options.auth.kind === 'bearer' && name.toLowerCase() === 'authorization') continue;
       out[name] = raw[i + 1]!;
     }
@@ -222,7 +222,7 @@ export class WebhookServer {
 }
 
 function pathOf(req: http.IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0];
+  return (req.url ?? '/').split('?')[0]!;
 }
 
 function respond(res: http.ServerResponse, status: number, body: unknown): void {
