@@ -69,4 +69,43 @@ describe('loadModel (endpoint config)', () => {
     expect(() => loadModel(Config, { token: 'x', location: { region: 'eu' }, credentials: { kind: 'nope' } })).to.throw(ConfigError, 'credentials.kind: must be one of "key", "oauth"');
     expect(() => loadModel(Config, 'text')).to.throw(ConfigError, 'endpoint config is invalid: expected an object, got string');
   });
+
+  it('rejects a nested model missing a required property, naming its path, as Pydantic does', () => {
+    class Credentials {
+      @Secret() @IsString() client_id!: string;
+      @Secret() client_secret!: string;
+      @Default('https://x') @IsOptional() @IsString() url!: string;
+      @IsOptional() @IsString() scope?: string;
+    }
+    class Item {
+      @IsString() name!: string;
+    }
+    class Config {
+      @ValidateNested() @Type(() => Credentials) credentials!: Credentials;
+      @IsOptional() @ValidateNested({ each: true }) @Type(() => Item) items?: Item[];
+    }
+    const problems = (raw: unknown): string => {
+      try {
+        loadModel(Config, raw);
+      } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as ConfigError).message;
+      }
+      return '';
+    };
+    const missingId = problems({ credentials: { client_secret: 's3cr3t-value' } });
+    expect(missingId).to.include('credentials.client_id: is required');
+    // The type rule an absent value breaks is noise next to "is required".
+    expect(missingId).not.to.include('must be a string');
+    expect(missingId).not.to.include('s3cr3t-value');
+    expect(problems({ credentials: { client_id: 'abc' } })).to.include('credentials.client_secret: is required');
+    expect(problems({})).to.include('credentials: is required');
+    expect(problems({ credentials: { client_id: 'a', client_secret: 'b' }, items: [{ name: 'x' }, {}] })).to.include('items.1.name: is required');
+    expect(problems({ credentials: { client_id: 'a', client_secret: 'b' } })).to.equal('');
+  });
+
+  it('rejects a @OneOf choice missing a required property', () => {
+    const Config = configClass();
+    expect(() => loadModel(Config, { token: 'x', location: { region: 'eu' }, credentials: { kind: 'oauth' } })).to.throw(ConfigError, 'credentials.refresh_token: is required');
+  });
 });
