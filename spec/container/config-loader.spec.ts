@@ -108,4 +108,19 @@ describe('loadModel (endpoint config)', () => {
     const Config = configClass();
     expect(() => loadModel(Config, { token: 'x', location: { region: 'eu' }, credentials: { kind: 'oauth' } })).to.throw(ConfigError, 'credentials.refresh_token: is required');
   });
+
+  it("evaluates a field initializer on each load, as Pydantic's default_factory, and @Default values are never shared", () => {
+    let calls = 0;
+    const since = (): string => `2024-01-0${++calls}T00:00:00Z`;
+    class Config {
+      @IsOptional() @IsString() start_date: string = since();
+      @Default([]) @IsOptional() @IsString({ each: true }) tags!: string[];
+    }
+    const a = loadModel(Config, {});
+    const b = loadModel(Config, {});
+    expect([a.start_date, b.start_date]).to.deep.equal(['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z']);
+    expect(loadModel(Config, { start_date: '2020-01-01T00:00:00Z' }).start_date).to.equal('2020-01-01T00:00:00Z');
+    a.tags.push('x');
+    expect(b.tags).to.deep.equal([]);
+  });
 });
