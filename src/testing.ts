@@ -25,5 +25,11 @@ export { postWebhook, type PostWebhookOptions, type WebhookReply } from './harne
 /** Checking a connector class's definition in a unit spec: `buildConnector(MyConnector)` throws a DefinitionError listing every problem. */
 export { buildConnector } from './build/connector-builder';
 export type { ConnectorDefinition, ResourceDefinition } from './build/definition';
+/**
+ * undici's `MockAgent`, the same copy the framework's HTTP client uses, so a spec can pass one as
+ * `dispatcher` to `runConnectorInProcess` without importing undici, which a connector project does
+ * not declare. `agent.get(origin)` gives the pool to `intercept(...)` on.
+ */
+export { MockAgent } from 'undici';
 /** Forgets every decorated class but the framework's own: call it in `beforeEach` when specs declare classes. */
 export { clearMetadata } from './common/metadata';

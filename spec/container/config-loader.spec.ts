@@ -69,4 +69,58 @@ describe('loadModel (endpoint config)', () => {
     expect(() => loadModel(Config, { token: 'x', location: { region: 'eu' }, credentials: { kind: 'nope' } })).to.throw(ConfigError, 'credentials.kind: must be one of "key", "oauth"');
     expect(() => loadModel(Config, 'text')).to.throw(ConfigError, 'endpoint config is invalid: expected an object, got string');
   });
+
+  it('rejects a nested model missing a required property, naming its path, as Pydantic does', () => {
+    class Credentials {
+      @Secret() @IsString() client_id!: string;
+      @Secret() client_secret!: string;
+      @Default('https://x') @IsOptional() @IsString() url!: string;
+      @IsOptional() @IsString() scope?: string;
+    }
+    class Item {
+      @IsString() name!: string;
+    }
+    class Config {
+      @ValidateNested() @Type(() => Credentials) credentials!: Credentials;
+      @IsOptional() @ValidateNested({ each: true }) @Type(() => Item) items?: Item[];
+    }
+    const problems = (raw: unknown): string => {
+      try {
+        loadModel(Config, raw);
+      } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as ConfigError).message;
+      }
+      return '';
+    };
+    const missingId = problems({ credentials: { client_secret: 's3cr3t-value' } });
+    expect(missingId).to.include('credentials.client_id: is required');
+    // The type rule an absent value breaks is noise next to "is required".
+    expect(missingId).not.to.include('must be a string');
+    expect(missingId).not.to.include('s3cr3t-value');
+    expect(problems({ credentials: { client_id: 'abc' } })).to.include('credentials.client_secret: is required');
+    expect(problems({})).to.include('credentials: is required');
+    expect(problems({ credentials: { client_id: 'a', client_secret: 'b' }, items: [{ name: 'x' }, {}] })).to.include('items.1.name: is required');
+    expect(problems({ credentials: { client_id: 'a', client_secret: 'b' } })).to.equal('');
+  });
+
+  it('rejects a @OneOf choice missing a required property', () => {
+    const Config = configClass();
+    expect(() => loadModel(Config, { token: 'x', location: { region: 'eu' }, credentials: { kind: 'oauth' } })).to.throw(ConfigError, 'credentials.refresh_token: is required');
+  });
+
+  it("evaluates a field initializer on each load, as Pydantic's default_factory, and @Default values are never shared", () => {
+    let calls = 0;
+    const since = (): string => `2024-01-0${++calls}T00:00:00Z`;
+    class Config {
+      @IsOptional() @IsString() start_date: string = since();
+      @Default([]) @IsOptional() @IsString({ each: true }) tags!: string[];
+    }
+    const a = loadModel(Config, {});
+    const b = loadModel(Config, {});
+    expect([a.start_date, b.start_date]).to.deep.equal(['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z']);
+    expect(loadModel(Config, { start_date: '2020-01-01T00:00:00Z' }).start_date).to.equal('2020-01-01T00:00:00Z');
+    a.tags.push('x');
+    expect(b.tags).to.deep.equal([]);
+  });
 });

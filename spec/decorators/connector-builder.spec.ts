@@ -48,6 +48,7 @@ describe('buildConnector', () => {
     }
     @Resource({ name: 'sync', key: ['/id'] })
     class NotAsyncGenerator {
+      // @ts-expect-error the compiler rejects it; the builder's check is for JavaScript and casts
       @Backfill()
       async pages(): Promise<void> {}
     }

@@ -13,8 +13,7 @@ import {
   Secret,
   TokenSource,
 } from '../../src';
-import { clearMetadata } from '../../src/testing';
-import { MockAgent } from 'undici';
+import { clearMetadata, MockAgent } from '../../src/testing';
 import { runConnectorInProcess } from '../../src/harness/in-process';
 import { sendJson, startServer, type TestServer } from '../common/http/test-server';
 

@@ -117,6 +117,25 @@ describe('schema generation', () => {
     expect(s.$defs.Item.required).to.deep.equal(['sku']);
   });
 
+  it('titles a model renamed by @Model({ name }) with that name unless a title is given', () => {
+    @Model({ name: 'Credentials' })
+    class ApiCredentials {
+      @IsString() key!: string;
+    }
+    @Model({ name: 'Place', title: 'Location' })
+    class Where {
+      @IsString() city!: string;
+    }
+    class Cfg {
+      @ValidateNested() @Type(() => ApiCredentials) credentials!: ApiCredentials;
+      @ValidateNested() @Type(() => Where) where!: Where;
+    }
+    const s = SchemaBuilder.build(Cfg) as any;
+    expect(Object.keys(s.$defs)).to.deep.equal(['Credentials', 'Place']);
+    expect(s.$defs.Credentials.title).to.equal('Credentials');
+    expect(s.$defs.Place.title).to.equal('Location');
+  });
+
   it('adds a top-level reduce without inference, and else with a strategy', () => {
     expect(documentSchema({ schemaInference: false, reduction: 'merge' }).reduce).to.deep.equal({ strategy: 'merge' });
     const s = documentSchema({ schemaInference: true, reduction: 'merge' });

@@ -19,8 +19,41 @@ export function loadModel<T extends object>(cls: Class<T>, raw: unknown, what = 
   const problems: string[] = [];
   const instance = materialize(cls, raw as Record<string, unknown>, '', problems);
   problems.unshift(...collect(validateSync(instance, { forbidUnknownValues: false }), ''));
-  if (problems.length > 0) throw new ConfigError(what, problems.map(redactSecrets));
+  if (problems.length > 0) throw new ConfigError(what, withoutRulesOfMissing(problems).map(redactSecrets));
   return instance;
+}
+
+const REQUIRED = ': is required';
+
+/**
+ * Pydantic rejects a model missing a required field at any depth; class-validator passes an absent
+ * nested model and an absent property without validators. Reports `path: is required` for each
+ * required property (no default, not optional, not nullable) that is absent, walking `@Type` models.
+ */
+function checkRequired(cls: Class, value: unknown, path: string, problems: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkRequired(cls, v, `${path}${i}.`, problems));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const p of modelProperties(cls)) {
+    const x = (value as Record<string, unknown>)[p.name];
+    const at = `${path}${p.name}`;
+    if (x === undefined) {
+      if (!p.optional) problems.push(`${at}${REQUIRED}`);
+      continue;
+    }
+    // Chosen @OneOf models are checked when materialized.
+    if (p.annotations.oneOf !== undefined) continue;
+    const nested = p.annotations.itemType?.() ?? nestedType(p);
+    if (typeof nested === 'function' && (nested as unknown) !== Date) checkRequired(nested, x, `${at}.`, problems);
+  }
+}
+
+/** An absent field reads best as "is required" alone, not also as the type rules it would break. */
+function withoutRulesOfMissing(problems: string[]): string[] {
+  const missing = new Set(problems.filter((m) => m.endsWith(REQUIRED)).map((m) => m.slice(0, -REQUIRED.length)));
+  return problems.filter((m) => m.endsWith(REQUIRED) || !missing.has(m.slice(0, m.indexOf(': '))));
 }
 
 function materialize<T extends object>(cls: Class<T>, plain: Record<string, unknown>, path: string, problems: string[]): T {
@@ -34,6 +67,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
     if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, withDefaults[p.name]);
   }
   const instance = plainToInstance<T, Record<string, unknown>>(cls as new () => T, withDefaults, { exposeDefaultValues: true });
+  checkRequired(cls, instance, path, problems);
   for (const p of props) {
     const choice = p.annotations.oneOf;
     const value = withDefaults[p.name];

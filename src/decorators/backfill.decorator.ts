@@ -22,7 +22,10 @@ export interface BackfillOptions {
  * @Backfill()
  * async *pages(page: number | undefined, cutoff: Date): AsyncIterable<Order | number> { ... }
  */
-export function Backfill(options: BackfillOptions = {}): MethodDecorator {
+export function Backfill(
+  options: BackfillOptions = {},
+): <M extends (page: undefined, ...rest: never[]) => AsyncIterable<unknown>>(target: object, property: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void {
+  // Typed against the method: its first call gets no page, so the page parameter must accept undefined.
   return (target, property, descriptor) => {
     recordStrategy('@Backfill', target, property, descriptor, {
       kind: 'backfill',

@@ -1,13 +1,13 @@
 import type { CursorKind } from '../common/metadata';
 import { recordStrategy } from './strategy-recorder';
-import type { StrategyOptionContext, SubtaskOption } from './strategy-options';
+import type { CursorTypes, StrategyDescriptor, StrategyOptionContext, SubtaskOption } from './strategy-options';
 
 /** Options of {@link Incremental}. */
-export interface IncrementalOptions {
-  /** The cursor type: `integer`, `datetime` (a `Date`) or `string-tuple` (a `string[]`). */
-  cursor: CursorKind;
-  /** The cursor a new binding starts from; for `datetime`, typically `() => new Date()`. */
-  initial: (ctx: StrategyOptionContext) => number | Date | readonly (string | number)[];
+export interface IncrementalOptions<K extends CursorKind = CursorKind> {
+  /** The cursor type: `integer` (a number), `datetime` (a `Date`) or `string-tuple` (a `string[]`). */
+  cursor: K;
+  /** The cursor a new binding starts from, of the cursor's type; for `datetime`, typically `() => new Date()`. */
+  initial: (ctx: StrategyOptionContext) => CursorTypes[K];
   /** Run as independent subtasks, each with its own cursor under `inc.<subtask>`. */
   subtasks?: SubtaskOption;
 }
@@ -21,7 +21,14 @@ export interface IncrementalOptions {
  * @Incremental({ cursor: 'datetime', initial: () => new Date() })
  * async *changes(since: Date): AsyncIterable<Order | Date> { ... }
  */
-export function Incremental(options: IncrementalOptions): MethodDecorator {
+export function Incremental<K extends CursorKind>(
+  options: IncrementalOptions<K>,
+): <M extends (since: CursorTypes[K], ...rest: never[]) => AsyncIterable<unknown>>(
+  target: object,
+  property: string | symbol,
+  descriptor: StrategyDescriptor<M, CursorTypes[K]>,
+) => void {
+  // Typed against the method: it takes the cursor first and yields documents and cursors of that type.
   return (target, property, descriptor) => {
     recordStrategy('@Incremental', target, property, descriptor, {
       kind: 'incremental',

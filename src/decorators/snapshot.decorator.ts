@@ -21,7 +21,10 @@ export interface SnapshotOptions {
  * @Snapshot()
  * async *all(): AsyncIterable<Survey> { yield* this.api.surveys(); }
  */
-export function Snapshot(options: SnapshotOptions = {}): MethodDecorator {
+export function Snapshot(
+  options: SnapshotOptions = {},
+): <M extends (...args: never[]) => AsyncIterable<unknown>>(target: object, property: string | symbol, descriptor: TypedPropertyDescriptor<M>) => void {
+  // Typed against the method: an async generator (or any method returning an AsyncIterable).
   return (target, property, descriptor) => {
     recordStrategy('@Snapshot', target, property, descriptor, {
       kind: 'snapshot',

@@ -6,3 +6,20 @@ export interface StrategyOptionContext<Config = unknown, Params = unknown> {
 
 /** Subtask ids of a strategy: fixed, or computed from the config and resource params. */
 export type SubtaskOption = readonly string[] | ((ctx: StrategyOptionContext) => readonly string[]);
+
+/** The cursor value of each cursor kind: what an incremental strategy receives and yields. */
+export interface CursorTypes {
+  integer: number;
+  datetime: Date;
+  'string-tuple': readonly (string | number)[];
+}
+
+/** What a strategy method yields, from its declared or inferred return type. */
+export type YieldOf<M> = M extends (...args: never[]) => AsyncIterable<infer Y> ? Y : never;
+
+/**
+ * The descriptor a strategy decorator accepts: the method's own, plus, when `Required` is not among
+ * what it yields, a member it cannot have, so the compiler names the missing yield type.
+ */
+export type StrategyDescriptor<M, Required> = TypedPropertyDescriptor<M> &
+  ([Required] extends [YieldOf<M>] ? unknown : { 'the method must yield this cursor type': Required });

@@ -49,9 +49,8 @@ export interface InProcessOptions {
   /** Stop after this many checkpoints (counting the ones that initialize binding state). */
   maxCheckpoints?: number;
   /**
-   * An undici dispatcher (e.g. a `MockAgent`) for every request of the connector's HTTP client.
-   * Requires an `HttpClient` that supports the `dispatcher` option; otherwise serve the mock on a
-   * loopback server and put its URL in the config.
+   * An undici dispatcher (e.g. a `MockAgent` from `estuary-cdk/testing`) for every request of the
+   * connector's HTTP client, instead of its own pools.
    */
   dispatcher?: Dispatcher;
   /** Fail when the capture has not stopped after this long. Default 30 s. */

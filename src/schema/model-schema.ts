@@ -90,7 +90,9 @@ export class SchemaBuilder {
       properties[p.name] = this.propertySchema(p);
       if (!p.optional) required.push(p.name);
     }
-    const schema: JsonSchema = { type: 'object', title: ownModel.title ?? cls.name, properties };
+    // `@Model({ name })` renames the model as a Python class name would: its `$defs` key and, unless a
+    // title is given, its title.
+    const schema: JsonSchema = { type: 'object', title: ownModel.title ?? metadata.getOwnModel(cls).name ?? cls.name, properties };
     if (required.length > 0) schema.required = required;
     if (ownModel.description !== undefined) schema.description = ownModel.description;
     if (model.additionalProperties !== undefined) schema.additionalProperties = model.additionalProperties;
