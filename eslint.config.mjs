@@ -47,9 +47,17 @@ const local = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'spec/fixtures/**/*.js', 'bench/fixtures/**/*.js', '**/*.mjs',
-    // Broken on purpose: the spec checks how a connector that does not parse is reported.
-    'spec/fixtures/connectors/syntax-error.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'spec/fixtures/**/*.js',
+      'bench/fixtures/**/*.js',
+      '**/*.mjs',
+      // Broken on purpose: the spec checks how a connector that does not parse is reported.
+      'spec/fixtures/connectors/syntax-error.ts',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
@@ -60,9 +68,7 @@ export default tseslint.config(
     settings: {
       // Resolve `./x` to x.ts and `estuary-cdk` through tsconfig paths; without it no import resolves
       // and the layer and cycle rules silently check nothing.
-      'import-x/resolver-next': [
-        createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json', '.node'], tsconfig: { configFile: `${import.meta.dirname}/tsconfig.json` } }),
-      ],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.d.ts', '.js', '.json', '.node'], tsconfig: { configFile: `${import.meta.dirname}/tsconfig.json` } })],
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
@@ -84,10 +90,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // node:test's describe/it return promises that the test runner itself awaits.
-      '@typescript-eslint/no-floating-promises': [
-        'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] }] },
-      ],
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] }] }],
       // Model fields annotate literal types (`title: 'X' = 'X'`): emitDecoratorMetadata records design:type
       // only from an annotation, and the schema builder reads it (`= 'X' as const` would record Object).
       '@typescript-eslint/prefer-as-const': 'off',

@@ -21,8 +21,14 @@ export async function run(): Promise<SummaryRow[]> {
   const est = results.get(estuaryBackfill)!;
   const e2e = ratios(est.e2e, ab.e2e);
   const net = ratios(est.net, ab.net);
-  const cpu = ratios(ab.full.map((r) => r.cpuS), est.full.map((r) => r.cpuS));
-  const rss = ratios(est.full.map((r) => r.maxRssMiB), ab.full.map((r) => r.maxRssMiB));
+  const cpu = ratios(
+    ab.full.map((r) => r.cpuS),
+    est.full.map((r) => r.cpuS),
+  );
+  const rss = ratios(
+    est.full.map((r) => r.maxRssMiB),
+    ab.full.map((r) => r.maxRssMiB),
+  );
   console.log(`ratio estuary-cdk / faros-airbyte-cdk, docs/s end to end:      ${range(e2e, 2)}`);
   console.log(`ratio estuary-cdk / faros-airbyte-cdk, docs/s net of start-up: ${range(net, 2)}`);
   console.log(`ratio faros-airbyte-cdk CPU s / estuary-cdk CPU s:             ${range(cpu, 2)}`);
@@ -30,8 +36,34 @@ export async function run(): Promise<SummaryRow[]> {
   return [
     { bench: 'airbyte-comparison', measure: `docs/s, ${docs} docs, end to end`, estuary: range(est.e2e), baseline: `${range(ab.e2e)} faros-airbyte-cdk`, ratio: range(e2e, 2), target: '' },
     { bench: 'airbyte-comparison', measure: 'docs/s net of start-up', estuary: range(est.net), baseline: `${range(ab.net)} faros-airbyte-cdk`, ratio: range(net, 2), target: '' },
-    { bench: 'airbyte-comparison', measure: 'CPU s (ratio airbyte/estuary)', estuary: range(est.full.map((r) => r.cpuS), 2), baseline: `${range(ab.full.map((r) => r.cpuS), 2)} faros-airbyte-cdk`, ratio: range(cpu, 2), target: '' },
-    { bench: 'airbyte-comparison', measure: 'peak RSS MiB', estuary: range(est.full.map((r) => r.maxRssMiB), 1), baseline: `${range(ab.full.map((r) => r.maxRssMiB), 1)} faros-airbyte-cdk`, ratio: range(rss, 2), target: '' },
+    {
+      bench: 'airbyte-comparison',
+      measure: 'CPU s (ratio airbyte/estuary)',
+      estuary: range(
+        est.full.map((r) => r.cpuS),
+        2,
+      ),
+      baseline: `${range(
+        ab.full.map((r) => r.cpuS),
+        2,
+      )} faros-airbyte-cdk`,
+      ratio: range(cpu, 2),
+      target: '',
+    },
+    {
+      bench: 'airbyte-comparison',
+      measure: 'peak RSS MiB',
+      estuary: range(
+        est.full.map((r) => r.maxRssMiB),
+        1,
+      ),
+      baseline: `${range(
+        ab.full.map((r) => r.maxRssMiB),
+        1,
+      )} faros-airbyte-cdk`,
+      ratio: range(rss, 2),
+      target: '',
+    },
   ];
 }
 

@@ -148,21 +148,65 @@ export async function run(): Promise<SummaryRow[]> {
     printTable(
       ['capture', 'wall ms', 'vs single-binding ideal'],
       [
-        [`estuary-cdk, ${BINDINGS} bindings in one capture`, range(cap), `${range(cap.map((c) => c / ideal), 2)}×`],
+        [
+          `estuary-cdk, ${BINDINGS} bindings in one capture`,
+          range(cap),
+          `${range(
+            cap.map((c) => c / ideal),
+            2,
+          )}×`,
+        ],
         [`single-binding ideal (${PAGES} × ${LATENCY_MS} ms)`, String(ideal), '1.00×'],
-        ['estuary-cdk, one binding (measured, each serial run)', range(single), `${range(single.map((c) => c / ideal), 2)}×`],
+        [
+          'estuary-cdk, one binding (measured, each serial run)',
+          range(single),
+          `${range(
+            single.map((c) => c / ideal),
+            2,
+          )}×`,
+        ],
         [`serial, measured (${BINDINGS} runs of one binding, summed)`, serialMs.toFixed(0), `${(serialMs / ideal).toFixed(2)}×`],
         [`serial, computed (${BINDINGS} × ${PAGES} × ${LATENCY_MS} ms)`, String(computedSerial), `${(computedSerial / ideal).toFixed(2)}×`],
       ],
     );
-    console.log(`speed-up of the concurrent capture over serial (measured): ${range(cap.map((c) => serialMs / c), 1)}×, over computed serial: ${range(cap.map((c) => computedSerial / c), 1)}×`);
+    console.log(
+      `speed-up of the concurrent capture over serial (measured): ${range(
+        cap.map((c) => serialMs / c),
+        1,
+      )}×, over computed serial: ${range(
+        cap.map((c) => computedSerial / c),
+        1,
+      )}×`,
+    );
     console.log(`most requests in flight at the API during the concurrent capture: ${range(inFlight)} (of ${BINDINGS} bindings)`);
     const p = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))]!;
-    console.log(`client time per page (API answered a page → next request of that binding arrived), ms: concurrent median ${median(gaps).toFixed(1)}, p90 ${p(gaps, 0.9).toFixed(1)}, max ${Math.max(...gaps).toFixed(1)}; one binding median ${median(serialGaps).toFixed(1)}, p90 ${p(serialGaps, 0.9).toFixed(1)}, max ${Math.max(...serialGaps).toFixed(1)}`);
+    console.log(
+      `client time per page (API answered a page → next request of that binding arrived), ms: concurrent median ${median(gaps).toFixed(1)}, p90 ${p(gaps, 0.9).toFixed(1)}, max ${Math.max(...gaps).toFixed(1)}; one binding median ${median(serialGaps).toFixed(1)}, p90 ${p(serialGaps, 0.9).toFixed(1)}, max ${Math.max(...serialGaps).toFixed(1)}`,
+    );
     console.log(`process wall time incl. start-up: concurrent ${range(concurrent.map((r) => r.processMs))} ms; serial runs summed ${serialProcessMs.toFixed(0)} ms`);
     return [
-      { bench: 'concurrency', measure: `${BINDINGS}×${PAGES} pages @${LATENCY_MS} ms, capture ms`, estuary: range(cap), baseline: `${ideal} ideal; ${serialMs.toFixed(0)} serial measured`, ratio: `${range(cap.map((c) => c / ideal), 2)}× ideal`, target: '' },
-      { bench: 'concurrency', measure: 'speed-up over serial (measured)', estuary: `${range(cap.map((c) => serialMs / c), 1)}×`, baseline: `max in flight ${range(inFlight)}`, ratio: '', target: '' },
+      {
+        bench: 'concurrency',
+        measure: `${BINDINGS}×${PAGES} pages @${LATENCY_MS} ms, capture ms`,
+        estuary: range(cap),
+        baseline: `${ideal} ideal; ${serialMs.toFixed(0)} serial measured`,
+        ratio: `${range(
+          cap.map((c) => c / ideal),
+          2,
+        )}× ideal`,
+        target: '',
+      },
+      {
+        bench: 'concurrency',
+        measure: 'speed-up over serial (measured)',
+        estuary: `${range(
+          cap.map((c) => serialMs / c),
+          1,
+        )}×`,
+        baseline: `max in flight ${range(inFlight)}`,
+        ratio: '',
+        target: '',
+      },
     ];
   } finally {
     await api.close();

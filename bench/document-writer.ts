@@ -48,5 +48,7 @@ for (const shape of ['ordered', 'reordered', 'bigint'] as const) {
     const hint = { bigint: false };
     for (const d of ds) toJsonText(d, hint);
   });
-  console.log(`${shape}: ${N} docs, JSON.stringify ${plain.toFixed(0)} ms, toJsonText ${exact.toFixed(0)} ms, model writer ${model.toFixed(0)} ms; ratio model/stringify ${(model / plain).toFixed(2)}`);
+  console.log(
+    `${shape}: ${N} docs, JSON.stringify ${plain.toFixed(0)} ms, toJsonText ${exact.toFixed(0)} ms, model writer ${model.toFixed(0)} ms; ratio model/stringify ${(model / plain).toFixed(2)}`,
+  );
 }

@@ -27,14 +27,45 @@ export async function run(): Promise<SummaryRow[]> {
   const est = results.get(estuaryBackfill)!;
   const e2e = ratios(est.e2e, py.e2e);
   const net = ratios(est.net, py.net);
-  const cpu = ratios(py.full.map((r) => r.cpuS), est.full.map((r) => r.cpuS));
+  const cpu = ratios(
+    py.full.map((r) => r.cpuS),
+    est.full.map((r) => r.cpuS),
+  );
   console.log(`ratio estuary-cdk / Python CDK, docs/s end to end:      ${range(e2e, 2)} (target ≥ 2)`);
   console.log(`ratio estuary-cdk / Python CDK, docs/s net of start-up: ${range(net, 2)}`);
   console.log(`ratio Python CDK CPU s / estuary-cdk CPU s:             ${range(cpu, 2)}`);
-  console.log(`peak RSS: estuary-cdk ${range(est.full.map((r) => r.maxRssMiB), 1)} MiB, Python CDK ${range(py.full.map((r) => r.maxRssMiB), 1)} MiB`);
+  console.log(
+    `peak RSS: estuary-cdk ${range(
+      est.full.map((r) => r.maxRssMiB),
+      1,
+    )} MiB, Python CDK ${range(
+      py.full.map((r) => r.maxRssMiB),
+      1,
+    )} MiB`,
+  );
   return [
-    { bench: 'python-comparison', measure: `docs/s, ${docs} docs, end to end`, estuary: range(est.e2e), baseline: `${range(py.e2e)} Python CDK`, ratio: range(e2e, 2), target: `≥ 2 ${median(e2e) >= 2 ? 'met' : 'MISSED'}` },
-    { bench: 'python-comparison', measure: 'peak RSS MiB', estuary: range(est.full.map((r) => r.maxRssMiB), 1), baseline: `${range(py.full.map((r) => r.maxRssMiB), 1)} Python CDK`, ratio: '', target: '' },
+    {
+      bench: 'python-comparison',
+      measure: `docs/s, ${docs} docs, end to end`,
+      estuary: range(est.e2e),
+      baseline: `${range(py.e2e)} Python CDK`,
+      ratio: range(e2e, 2),
+      target: `≥ 2 ${median(e2e) >= 2 ? 'met' : 'MISSED'}`,
+    },
+    {
+      bench: 'python-comparison',
+      measure: 'peak RSS MiB',
+      estuary: range(
+        est.full.map((r) => r.maxRssMiB),
+        1,
+      ),
+      baseline: `${range(
+        py.full.map((r) => r.maxRssMiB),
+        1,
+      )} Python CDK`,
+      ratio: '',
+      target: '',
+    },
   ];
 }
 

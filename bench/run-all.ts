@@ -28,7 +28,13 @@ function runScript(file: string, args: string[], env: Record<string, string>): P
     });
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`${file} exited ${code}`));
-      else resolve(out.split('\n').filter((l) => /ratio|peak RSS/i.test(l)).map((l) => l.trim()));
+      else
+        resolve(
+          out
+            .split('\n')
+            .filter((l) => /ratio|peak RSS/i.test(l))
+            .map((l) => l.trim()),
+        );
     });
   });
 }

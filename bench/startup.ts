@@ -48,19 +48,53 @@ export async function run(): Promise<SummaryRow[]> {
   console.log(`startup: process start to the spec response, compile cache warm; ${rounds} rounds, median [min–max]`);
   console.log(machineLine());
   const rows = [
-    ['node -e 0 (to exit)', range(nodeMs), range(node.map((r) => r.maxRssMiB), 1), ''],
-    ['estuary-cdk .ts connector, spec', range(oursMs), range(ours.map((r) => r.maxRssMiB), 1), range(ratio, 2)],
+    [
+      'node -e 0 (to exit)',
+      range(nodeMs),
+      range(
+        node.map((r) => r.maxRssMiB),
+        1,
+      ),
+      '',
+    ],
+    [
+      'estuary-cdk .ts connector, spec',
+      range(oursMs),
+      range(
+        ours.map((r) => r.maxRssMiB),
+        1,
+      ),
+      range(ratio, 2),
+    ],
   ];
   if (python !== undefined) {
     const pyMs = py.map((r) => r.markMs ?? Number.NaN);
-    rows.push(['Python CDK connector, spec', range(pyMs), range(py.map((r) => r.maxRssMiB), 1), range(pyMs.map((ms, i) => ms / nodeMs[i]!), 2)]);
+    rows.push([
+      'Python CDK connector, spec',
+      range(pyMs),
+      range(
+        py.map((r) => r.maxRssMiB),
+        1,
+      ),
+      range(
+        pyMs.map((ms, i) => ms / nodeMs[i]!),
+        2,
+      ),
+    ]);
   } else {
     console.log(`(Python CDK not timed: ${pythonCdkUnavailable()})`);
   }
   printTable(['contender', 'ms to spec response', 'peak RSS MiB', '× node -e 0'], rows);
   console.log(`ratio estuary-cdk spec start-up / node -e 0: ${range(ratio, 2)} (target ≤ 2.5)`);
   return [
-    { bench: 'startup', measure: 'ms to spec response (.ts, cache warm)', estuary: range(oursMs), baseline: `${range(nodeMs)} node -e 0`, ratio: range(ratio, 2), target: `≤ 2.5 ${median(ratio) <= 2.5 ? 'met' : 'MISSED'}` },
+    {
+      bench: 'startup',
+      measure: 'ms to spec response (.ts, cache warm)',
+      estuary: range(oursMs),
+      baseline: `${range(nodeMs)} node -e 0`,
+      ratio: range(ratio, 2),
+      target: `≤ 2.5 ${median(ratio) <= 2.5 ? 'met' : 'MISSED'}`,
+    },
   ];
 }
 

@@ -150,7 +150,9 @@ async function main(): Promise<void> {
     console.log(`  IncrementalJsonProcessor, 50 MiB in memory: ${fmt(base50.streamInMemory)} MiB/s`);
     console.log(`  JSON.parse, 50 MiB in memory              : ${fmt(base50.jsonParse)} MiB/s`);
     console.log(`  per CPU second, 50 MiB in memory          : IncrementalJsonProcessor ${fmt(base50.streamCpu)} MiB, JSON.parse ${fmt(base50.jsonParseCpu)} MiB`);
-    console.log(`  ratio stream/JSON.parse                   : ${(streamed / base50.jsonParse).toFixed(2)} (HTTP), ${(base50.streamInMemory / base50.jsonParse).toFixed(2)} (in memory), ${(base50.streamCpu / base50.jsonParseCpu).toFixed(2)} (in memory, by CPU), ${(streamedCpu / base50.jsonParseCpu).toFixed(2)} (HTTP, by CPU), ${(netCpu / base50.jsonParseCpu).toFixed(2)} (HTTP net of the client, by CPU)`);
+    console.log(
+      `  ratio stream/JSON.parse                   : ${(streamed / base50.jsonParse).toFixed(2)} (HTTP), ${(base50.streamInMemory / base50.jsonParse).toFixed(2)} (in memory), ${(base50.streamCpu / base50.jsonParseCpu).toFixed(2)} (in memory, by CPU), ${(streamedCpu / base50.jsonParseCpu).toFixed(2)} (HTTP, by CPU), ${(netCpu / base50.jsonParseCpu).toFixed(2)} (HTTP net of the client, by CPU)`,
+    );
   } finally {
     server.close();
   }

@@ -127,4 +127,12 @@ export { CONFIG, LOGGER, HTTP_CLIENT, TOKEN_SOURCE } from './container/tokens';
 export { BindingContext } from './container/binding-context';
 export type { ResourceInstance } from './build/definition';
 export { injectable, inject, singleton } from 'tsyringe';
-export { airbyteShim, type AirbyteShim, type AirbyteShimOptions, type AirbyteShimCommonOptions, type AirbyteCommandShimOptions, type AirbyteInProcessShimOptions, type InProcessAirbyteSource } from './airbyte';
+export {
+  airbyteShim,
+  type AirbyteShim,
+  type AirbyteShimOptions,
+  type AirbyteShimCommonOptions,
+  type AirbyteCommandShimOptions,
+  type AirbyteInProcessShimOptions,
+  type InProcessAirbyteSource,
+} from './airbyte';

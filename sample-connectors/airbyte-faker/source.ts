@@ -16,7 +16,10 @@ type Dict = Record<string, any>;
 const DAY0 = Date.UTC(2024, 0, 1);
 
 export class Customers extends AirbyteStreamBase {
-  constructor(logger: AirbyteLogger, private readonly config: FakerConfig) {
+  constructor(
+    logger: AirbyteLogger,
+    private readonly config: FakerConfig,
+  ) {
     super(logger);
   }
   override get name(): string {
@@ -47,7 +50,10 @@ export class Customers extends AirbyteStreamBase {
 }
 
 export class Orders extends AirbyteStreamBase {
-  constructor(logger: AirbyteLogger, private readonly config: FakerConfig) {
+  constructor(
+    logger: AirbyteLogger,
+    private readonly config: FakerConfig,
+  ) {
     super(logger);
   }
   override get name(): string {

@@ -70,7 +70,10 @@ export class RowReader {
   private readonly headers: string[];
   private headerPending: boolean;
 
-  constructor(sheet: SheetProperties, private readonly timeZone: string) {
+  constructor(
+    sheet: SheetProperties,
+    private readonly timeZone: string,
+  ) {
     this.headers = columnLetters(sheet.gridProperties?.columnCount ?? 0);
     this.headerPending = sheet.gridProperties?.frozenRowCount === 1;
   }

@@ -31,14 +31,16 @@ export class GoogleSheets {
   @DiscoverResources()
   async sheets(): Promise<ResourceInstance<SheetParams>[]> {
     const spreadsheet = await this.api.spreadsheet();
-    return spreadsheet.sheets
-      // Object sheets hold a single chart and no cells to capture.
-      .filter((s) => s.properties.sheetType === 'GRID')
-      .map((s) => ({
-        resource: SheetRows,
-        name: s.properties.title,
-        key: ['/_meta/row_id'],
-        params: { spreadsheetId: this.api.spreadsheetId, sheetId: s.properties.sheetId, title: s.properties.title },
-      }));
+    return (
+      spreadsheet.sheets
+        // Object sheets hold a single chart and no cells to capture.
+        .filter((s) => s.properties.sheetType === 'GRID')
+        .map((s) => ({
+          resource: SheetRows,
+          name: s.properties.title,
+          key: ['/_meta/row_id'],
+          params: { spreadsheetId: this.api.spreadsheetId, sheetId: s.properties.sheetId, title: s.properties.title },
+        }))
+    );
   }
 }

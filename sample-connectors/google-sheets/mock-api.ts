@@ -138,9 +138,7 @@ export class MockSheetsApi {
    * `foreign` — by a key pair the mock does not know (its tokens are refused).
    */
   serviceAccountKey(foreign = false): string {
-    const pem = foreign
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-      : this.privateKeyPem;
+    const pem = foreign ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() : this.privateKeyPem;
     return JSON.stringify({
       type: 'service_account',
       project_id: 'mock-project',
@@ -237,9 +235,7 @@ export class MockSheetsApi {
   }
 
   private token(req: http.IncomingMessage, raw: string, entry: MockRequest, send: (s: number, b: unknown) => void): void {
-    const form: Record<string, string> = (req.headers['content-type'] ?? '').includes('json')
-      ? (JSON.parse(raw) as Record<string, string>)
-      : Object.fromEntries(new URLSearchParams(raw));
+    const form: Record<string, string> = (req.headers['content-type'] ?? '').includes('json') ? (JSON.parse(raw) as Record<string, string>) : Object.fromEntries(new URLSearchParams(raw));
     entry.grant = form.grant_type;
     if (form.grant_type === 'refresh_token') {
       if (form.client_id !== this.credentials.client_id || form.client_secret !== this.credentials.client_secret) {

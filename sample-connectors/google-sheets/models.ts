@@ -17,10 +17,7 @@ import {
 } from 'estuary-cdk';
 
 /** What the connector reads: spreadsheets and the Drive file listing (the same scopes as the Python connector). */
-export const SCOPES = [
-  'https://www.googleapis.com/auth/spreadsheets.readonly',
-  'https://www.googleapis.com/auth/drive.readonly',
-] as const;
+export const SCOPES = ['https://www.googleapis.com/auth/spreadsheets.readonly', 'https://www.googleapis.com/auth/drive.readonly'] as const;
 
 export const GOOGLE_SHEETS_API = 'https://sheets.googleapis.com';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -36,8 +33,7 @@ export const OAUTH2 = oauth2Spec({
     '&state={{#urlencode}}{{{ state }}}{{/urlencode}}',
   accessTokenUrlTemplate: GOOGLE_TOKEN_URL,
   accessTokenBody:
-    '{"grant_type": "authorization_code", "client_id": "{{{ client_id }}}", "client_secret": "{{{ client_secret }}}", ' +
-    '"redirect_uri": "{{{ redirect_uri }}}", "code": "{{{ code }}}"}',
+    '{"grant_type": "authorization_code", "client_id": "{{{ client_id }}}", "client_secret": "{{{ client_secret }}}", ' + '"redirect_uri": "{{{ redirect_uri }}}", "code": "{{{ code }}}"}',
   accessTokenHeaders: { 'content-type': 'application/json' },
   accessTokenResponseMap: { refresh_token: '/refresh_token' },
 });

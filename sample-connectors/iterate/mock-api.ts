@@ -53,7 +53,9 @@ function prng(seed: number): () => number {
 
 /** A 24-hex-digit id, the shape of Iterate's (MongoDB) object ids. */
 function objectId(rand: () => number, at: Date): string {
-  const ts = Math.floor(at.getTime() / 1000).toString(16).padStart(8, '0');
+  const ts = Math.floor(at.getTime() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return ts + Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
 }
 

@@ -27,14 +27,18 @@ export class FullRefreshResource extends BaseDocument {}
 
 /** `GET /surveys`: every survey of the company, in one response. */
 export class SurveysResponse {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => FullRefreshResource)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FullRefreshResource)
   results!: FullRefreshResource[];
 }
 
 /** The `results` of a page of survey responses. */
 export class ResponsesPage {
   @IsInt() count!: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => FullRefreshResource)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FullRefreshResource)
   list!: FullRefreshResource[];
 }
 
@@ -45,9 +49,12 @@ export class PageLinks {
 
 /** `GET /surveys/{id}/responses`: a page of responses; `links` is absent on the last page. */
 export class SurveyResponsesResponse {
-  @ValidateNested() @Type(() => ResponsesPage)
+  @ValidateNested()
+  @Type(() => ResponsesPage)
   results!: ResponsesPage;
 
-  @IsOptional() @ValidateNested() @Type(() => PageLinks)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PageLinks)
   links?: PageLinks;
 }

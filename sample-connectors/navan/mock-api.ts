@@ -212,12 +212,20 @@ export class NavanMock {
       json(res, status, body, headers);
     };
     if (url.pathname === '/ta-auth/oauth/token') {
-      if (req.method !== 'POST') { reply(405, { error: 'method_not_allowed' }); return; }
-      this.token(req, await readBody(req), reply); return;
+      if (req.method !== 'POST') {
+        reply(405, { error: 'method_not_allowed' });
+        return;
+      }
+      this.token(req, await readBody(req), reply);
+      return;
     }
     if (url.pathname === '/v1/bookings') {
-      if (req.method !== 'GET') { reply(405, { error: 'method_not_allowed' }); return; }
-      this.list(req, url.searchParams, reply); return;
+      if (req.method !== 'GET') {
+        reply(405, { error: 'method_not_allowed' });
+        return;
+      }
+      this.list(req, url.searchParams, reply);
+      return;
     }
     reply(404, { error: 'not_found', message: `no route for ${req.method} ${url.pathname}` });
   }

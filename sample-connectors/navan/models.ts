@@ -39,9 +39,13 @@ export class PageInfo {
 
 /** One page of `GET /v1/bookings`. */
 export class BookingsResponse {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => Booking)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => Booking)
   data!: Booking[];
 
-  @IsOptional() @ValidateNested() @Type(() => PageInfo)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PageInfo)
   page?: PageInfo;
 }

@@ -61,7 +61,15 @@ describe('airbyteShim({ command }): an Airbyte-protocol child process as a Flow 
     const bad = await serveShim(shim(), [{ validate: { name: 'a/b', config: { scenario: 'x', api_key: 'bad' }, bindings: [] } }]);
     expect((bad.error as Error).message).to.equal('API key rejected: 401 Unauthorized');
     expect((bad.error as { userError: boolean }).userError).to.equal(true);
-    const good = await serveShim(shim(), [{ validate: { name: 'a/b', config: { scenario: 'x' }, bindings: [{ resourceConfig: { stream: 'odd/keys', namespace: 'crm', syncMode: 'full_refresh' }, collection: { name: 'a/o', key: ['/x'] } }] } }]);
+    const good = await serveShim(shim(), [
+      {
+        validate: {
+          name: 'a/b',
+          config: { scenario: 'x' },
+          bindings: [{ resourceConfig: { stream: 'odd/keys', namespace: 'crm', syncMode: 'full_refresh' }, collection: { name: 'a/o', key: ['/x'] } }],
+        },
+      },
+    ]);
     expect(good.messages[0]).to.deep.equal({ validated: { bindings: [{ resourcePath: ['crm', 'odd/keys'] }] } });
   });
 
@@ -104,12 +112,26 @@ describe('airbyteShim({ command }): an Airbyte-protocol child process as a Flow 
     const first = await serveShim(shim(), [openRequest({ scenario: 'global' })]);
     expect(first.error).to.equal(undefined);
     const last = first.messages.filter((m) => m.checkpoint).pop()!.checkpoint.state.updated;
-    expect(last.bindingStateV1.users.state).to.deep.equal({ type: 'GLOBAL', stream: null, data: null, global_: { shared_state: { lsn: 9 }, stream_states: [{ stream_descriptor: { name: 'users' }, stream_state: { cursor: 1 } }] } });
+    expect(last.bindingStateV1.users.state).to.deep.equal({
+      type: 'GLOBAL',
+      stream: null,
+      data: null,
+      global_: { shared_state: { lsn: 9 }, stream_states: [{ stream_descriptor: { name: 'users' }, stream_state: { cursor: 1 } }] },
+    });
     expect(last.bindingStateV1['events.v2'].state.global_.stream_states).to.deep.equal([{ stream_descriptor: { name: 'events' }, stream_state: { page: 3 } }]);
     const second = await serveShim(shim(), [openRequest({ scenario: 'global' }, last)]);
     const passed = second.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('state: '))!.msg;
     expect(JSON.parse(passed.slice(7))).to.deep.equal([
-      { type: 'GLOBAL', global: { shared_state: { lsn: 9 }, stream_states: [{ stream_descriptor: { name: 'users' }, stream_state: { cursor: 1 } }, { stream_descriptor: { name: 'events' }, stream_state: { page: 3 } }] } },
+      {
+        type: 'GLOBAL',
+        global: {
+          shared_state: { lsn: 9 },
+          stream_states: [
+            { stream_descriptor: { name: 'users' }, stream_state: { cursor: 1 } },
+            { stream_descriptor: { name: 'events' }, stream_state: { page: 3 } },
+          ],
+        },
+      },
     ]);
   });
 

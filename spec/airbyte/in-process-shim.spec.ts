@@ -37,7 +37,10 @@ describe('airbyteShim({ source }): a faros-airbyte-cdk source in-process', () =>
     expect(first.error).to.equal(undefined);
     const docs = transcript(first.messages).filter(Array.isArray) as [number, Record<string, any>][];
     expect(docs.filter(([b]) => b === 0).map(([, d]) => d.id)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(docs.filter(([b]) => b === 1).map(([, d]) => d._meta)).to.deep.equal([{ op: 'u', row_id: 0 }, { op: 'u', row_id: 1 }]);
+    expect(docs.filter(([b]) => b === 1).map(([, d]) => d._meta)).to.deep.equal([
+      { op: 'u', row_id: 0 },
+      { op: 'u', row_id: 1 },
+    ]);
     // faros writes logs to process.stdout; here they arrive as Flow logs instead.
     expect(first.logs.some((l) => l.msg === 'Finished syncing customers stream. Read 12 records')).to.equal(true);
     const last = first.messages.filter((m) => m.checkpoint).pop()!.checkpoint.state.updated;
@@ -48,7 +51,10 @@ describe('airbyteShim({ source }): a faros-airbyte-cdk source in-process', () =>
     const second = await serveShim(airbyteShim({ source: new FakerSource(new AirbyteSourceLogger()) }), [open({ customers: 14, orders: 1 }, last)]);
     expect(second.error).to.equal(undefined);
     const again = transcript(second.messages).filter(Array.isArray) as [number, Record<string, any>][];
-    expect(again.filter(([b]) => b === 0).map(([, d]) => [d.id, d._meta.row_id])).to.deep.equal([[13, 12], [14, 13]]);
+    expect(again.filter(([b]) => b === 0).map(([, d]) => [d.id, d._meta.row_id])).to.deep.equal([
+      [13, 12],
+      [14, 13],
+    ]);
   });
 
   it('previews the sample connector at once with estuary preview', async () => {

@@ -72,7 +72,11 @@ export function openRequest(config: Record<string, unknown>, state?: unknown, ex
         name: 'acmeCo/shim',
         config,
         bindings: [
-          { resourceConfig: { stream: 'users', syncMode: 'incremental', cursorField: ['updated'] }, collection: { name: 'acmeCo/users', key: ['/id'], writeSchema: { type: 'object' } }, stateKey: 'users' },
+          {
+            resourceConfig: { stream: 'users', syncMode: 'incremental', cursorField: ['updated'] },
+            collection: { name: 'acmeCo/users', key: ['/id'], writeSchema: { type: 'object' } },
+            stateKey: 'users',
+          },
           { resourceConfig: { stream: 'events', syncMode: 'full_refresh' }, collection: { name: 'acmeCo/events', key: ['/_meta/row_id'], writeSchema: { type: 'object' } }, stateKey: 'events.v2' },
           ...extra,
         ],

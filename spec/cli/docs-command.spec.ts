@@ -22,7 +22,9 @@ describe('estuary docs (child processes)', () => {
     const printed = await runCli(['docs', 'sample-connectors/navan', '--name', 'Navan']);
     expect(printed.code).to.equal(0);
     const page = printed.stdout.join('\n');
-    expect(page).to.match(/^# Navan\n/).and.include('| **`/credentials/client_secret`** | Client Secret | **Secret.** | string | Required |');
+    expect(page)
+      .to.match(/^# Navan\n/)
+      .and.include('| **`/credentials/client_secret`** | Client Secret | **Secret.** | string | Required |');
     const stale = page
       .replace('<!-- estuary-docs:end-prose intro -->', 'Bookings from Navan.\n<!-- estuary-docs:end-prose intro -->')
       .replace('Default: `PT0S` (0 seconds)', 'Default: `P7D` (7 days)');

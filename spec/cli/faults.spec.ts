@@ -75,6 +75,9 @@ describe('faults (estuary run as a child process against a loopback API)', funct
     expect(r.code).to.equal(0);
     expect(r.stopMs).to.be.lessThan(GENEROUS_MS);
     const status = r.logs.filter((l) => l.fields?.eventType === 'connectorStatus').map((l) => l.msg as string);
-    expect(status.some((m) => /^Rate limited by 127\.0\.0\.1:\d+: waiting \d+ s before retrying$/.test(m)), status.join(' | ')).to.equal(true);
+    expect(
+      status.some((m) => /^Rate limited by 127\.0\.0\.1:\d+: waiting \d+ s before retrying$/.test(m)),
+      status.join(' | '),
+    ).to.equal(true);
   });
 });

@@ -12,7 +12,10 @@ const CONNECTOR = 'spec/fixtures/connectors/fidelity.ts';
 const REFERENCE = path.join(REPO, 'spec/fixtures/python-reference');
 
 function reference(name: string): string[] {
-  return fs.readFileSync(path.join(REFERENCE, name), 'utf8').split('\n').filter((l) => l !== '');
+  return fs
+    .readFileSync(path.join(REFERENCE, name), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 function request(scenario: string): unknown {
@@ -43,7 +46,9 @@ describe('fidelity with the Python CDK (through the CLI)', function () {
     // The state Python stored had no last_initialized: the whole binding state comes back with it.
     expect(expected[0]).to.equal('{"checkpoint":{"state":{"updated":{"bindingStateV1":{"items":{"inc":{"cursor":"2024-01-01T00:00:40.123400Z"},"last_initialized":"<now>"}}},"mergePatch":true}}}');
     // Declared fields first (base class first), floats as 10.0 and 1e-6, the big integer exact, then extras.
-    expect(expected[1]).to.equal('{"captured":{"binding":0,"doc":{"id":1,"price":10.0,"updated":"2024-01-01T00:00:40.123456Z","dims":{"width":3.0,"height":2,"depth":1.5},"zeta":12345678901234567890}}}');
+    expect(expected[1]).to.equal(
+      '{"captured":{"binding":0,"doc":{"id":1,"price":10.0,"updated":"2024-01-01T00:00:40.123456Z","dims":{"width":3.0,"height":2,"depth":1.5},"zeta":12345678901234567890}}}',
+    );
     expect(r.code).to.equal(1);
     const pythonError = JSON.parse(reference('incremental.last-log.json')[0]!) as { msg: string };
     expect(r.logs.at(-1)!.msg).to.equal(pythonError.msg).and.to.equal('Task capture.items.incremental: the source went away');

@@ -30,7 +30,10 @@ function run(args: string[], cwd = REPO, env: Record<string, string> = {}): Prom
 
 /** Output lines of `estuary preview`, as `[collection, document]`. */
 function records(stdout: string): Array<[string, Record<string, unknown>]> {
-  return stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as [string, Record<string, unknown>]);
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as [string, Record<string, unknown>]);
 }
 
 // Inside the repo, the generated connector's `import … from 'estuary-cdk'` resolves to this package by
@@ -58,16 +61,34 @@ describe('estuary init', function () {
   it('writes a connector in the canonical layout and prints the next steps', () => {
     expect(init.code, init.stderr).to.equal(0);
     expect(fs.readdirSync(dir).sort()).to.deep.equal([
-      'README.md', 'api.ts', 'config.yaml', 'connector.spec.ts', 'connector.ts', 'mock-api.ts', 'models.ts', 'resources.ts', 'test.flow.yaml', 'tsconfig.json',
+      'README.md',
+      'api.ts',
+      'config.yaml',
+      'connector.spec.ts',
+      'connector.ts',
+      'mock-api.ts',
+      'models.ts',
+      'resources.ts',
+      'test.flow.yaml',
+      'tsconfig.json',
     ]);
-    const className = path.basename(dir).split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+    const className = path
+      .basename(dir)
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('');
     const connector = fs.readFileSync(path.join(dir, 'connector.ts'), 'utf8');
     expect(connector).to.include(`export class ${className} {`).and.to.include("from 'estuary-cdk'");
     for (const f of ['models.ts', 'api.ts', 'resources.ts']) {
-      expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).to.include("from 'estuary-cdk'").and.not.to.match(/__name__|__ConnectorClass__/);
+      expect(fs.readFileSync(path.join(dir, f), 'utf8'), f)
+        .to.include("from 'estuary-cdk'")
+        .and.not.to.match(/__name__|__ConnectorClass__/);
     }
     // The spec takes the test kit from its own entry point, which connector code never loads.
-    expect(fs.readFileSync(path.join(dir, 'connector.spec.ts'), 'utf8')).to.include("from 'estuary-cdk/testing'").and.not.to.match(/__name__|__ConnectorClass__/);
+    expect(fs.readFileSync(path.join(dir, 'connector.spec.ts'), 'utf8'))
+      .to.include("from 'estuary-cdk/testing'")
+      .and.not.to.match(/__name__|__ConnectorClass__/);
     const capture = parseYaml(fs.readFileSync(path.join(dir, 'test.flow.yaml'), 'utf8')).captures[`acmeCo/${path.basename(dir).slice(1)}`];
     expect(capture.endpoint.local).to.deep.equal({ command: ['npx', 'estuary', 'run', '.'], config: 'config.yaml' });
     expect(init.stdout).to.include('Next steps:').and.to.include('npx estuary preview . --sessions 1').and.to.include('node --require estuary-cdk/register --test connector.spec.ts');
@@ -78,9 +99,7 @@ describe('estuary init', function () {
     const r = await run([BIN, 'preview', dir, '--config', path.join(dir, 'config.yaml'), '--sessions', '1', '--delay', '5s']);
     expect(r.code, r.stderr).to.equal(0);
     const out = records(r.stdout);
-    expect(out.filter(([c]) => c === 'acmeCo/items').map(([, d]) => d.id)).to.deep.equal(
-      Array.from({ length: 12 }, (_, i) => `item-${String(i + 1).padStart(3, '0')}`),
-    );
+    expect(out.filter(([c]) => c === 'acmeCo/items').map(([, d]) => d.id)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `item-${String(i + 1).padStart(3, '0')}`));
     expect(out.filter(([c]) => c === 'acmeCo/categories').map(([, d]) => [d.name, (d._meta as any).row_id])).to.deep.equal([
       ['books', 0],
       ['games', 1],
@@ -107,7 +126,9 @@ describe('estuary init', function () {
     // The spec waits for the committed state it needs, not for a fixed delay.
     const r = await run(['-e', `require(${JSON.stringify(register)}).registerTypeScript(); require('./connector.spec.ts');`], dir);
     expect(r.code, r.stdout + r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^# pass 1$/m).and.to.match(/^# fail 0$/m);
+    expect(r.stdout)
+      .to.match(/^# pass 1$/m)
+      .and.to.match(/^# fail 0$/m);
   });
 
   it('refuses a non-empty directory with one line and exit code 1, writing nothing', async () => {

@@ -13,9 +13,7 @@ function openReq(state: Record<string, unknown> = {}, config: Record<string, unk
         name: 'acmeCo/hello',
         config,
         intervalSeconds: 1,
-        bindings: [
-          { resourceConfig: { name: 'greetings', interval: 'PT1S' }, resourcePath: ['greetings'], collection: { name: 'acmeCo/greetings', key: ['/count'] }, stateKey: 'greetings' },
-        ],
+        bindings: [{ resourceConfig: { name: 'greetings', interval: 'PT1S' }, resourcePath: ['greetings'], collection: { name: 'acmeCo/greetings', key: ['/count'] }, stateKey: 'greetings' }],
       },
       range: { keyEnd: 4294967295 },
       state,
@@ -49,10 +47,7 @@ describe('estuary run (protocol over a real child process)', function () {
   });
 
   it('discovers and validates bindings', async () => {
-    const r = await runCli(['run', HELLO], [
-      INTERNAL_SPEC,
-      { discover: { connectorType: 'IMAGE', config: {} } },
-    ]);
+    const r = await runCli(['run', HELLO], [INTERNAL_SPEC, { discover: { connectorType: 'IMAGE', config: {} } }]);
     expect(r.code).to.equal(0);
     const d = JSON.parse(r.stdout[1]!).discovered.bindings;
     expect(d).to.have.length(1);
@@ -61,28 +56,31 @@ describe('estuary run (protocol over a real child process)', function () {
     expect(d[0].resourceConfig).to.deep.equal({ name: 'greetings', interval: 'PT1S' });
     expect(d[0].documentSchema['x-infer-schema']).to.equal(true);
 
-    const v = await runCli(['run', HELLO], [
-      INTERNAL_SPEC,
-      { validate: { name: 'acmeCo/hello', config: {}, bindings: [{ resourceConfig: { name: 'greetings' }, collection: { name: 'acmeCo/greetings', key: ['/count'] } }] } },
-    ]);
+    const v = await runCli(
+      ['run', HELLO],
+      [INTERNAL_SPEC, { validate: { name: 'acmeCo/hello', config: {}, bindings: [{ resourceConfig: { name: 'greetings' }, collection: { name: 'acmeCo/greetings', key: ['/count'] } }] } }],
+    );
     expect(v.code).to.equal(0);
     expect(JSON.parse(v.stdout[1]!)).to.deep.equal({ validated: { bindings: [{ resourcePath: ['greetings'] }] } });
   });
 
   it('lists every unknown binding in one validate error', async () => {
-    const r = await runCli(['run', HELLO], [
-      INTERNAL_SPEC,
-      {
-        validate: {
-          name: 'acmeCo/hello',
-          config: {},
-          bindings: [
-            { resourceConfig: { name: 'nope' }, collection: { name: 'a/x', key: ['/id'] } },
-            { resourceConfig: { name: 'also-nope' }, collection: { name: 'a/y', key: ['/id'] } },
-          ],
+    const r = await runCli(
+      ['run', HELLO],
+      [
+        INTERNAL_SPEC,
+        {
+          validate: {
+            name: 'acmeCo/hello',
+            config: {},
+            bindings: [
+              { resourceConfig: { name: 'nope' }, collection: { name: 'a/x', key: ['/id'] } },
+              { resourceConfig: { name: 'also-nope' }, collection: { name: 'a/y', key: ['/id'] } },
+            ],
+          },
         },
-      },
-    ]);
+      ],
+    );
     expectOneErrorLine(r, "binding 0: resource 'nope' was not found");
     expect(r.logs[r.logs.length - 1]!.msg).to.include("binding 1: resource 'also-nope' was not found");
   });
@@ -105,7 +103,10 @@ describe('estuary run (protocol over a real child process)', function () {
       keepOpen: (out) => !out.some((l) => l.includes('"cursor":20')),
     });
     expect(resumed.code).to.equal(0);
-    const rc = resumed.stdout.map((l) => JSON.parse(l)).filter((m) => m.captured).map((m) => m.captured.doc.count);
+    const rc = resumed.stdout
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.captured)
+      .map((m) => m.captured.doc.count);
     expect(rc).to.deep.equal([16, 17, 18, 19, 20]);
   });
 
@@ -132,13 +133,19 @@ describe('estuary run (protocol over a real child process)', function () {
       expectOneErrorLine(await runCli(['run', HELLO], ['{not json']), 'request line 1 is not valid JSON');
     });
     it('an unknown request', async () => {
-      expectOneErrorLine(await runCli(['run', HELLO], [{ frobnicate: {} }]), 'request line 1 is not a known request: expected one of spec, discover, validate, apply, open, acknowledge, got frobnicate');
+      expectOneErrorLine(
+        await runCli(['run', HELLO], [{ frobnicate: {} }]),
+        'request line 1 is not a known request: expected one of spec, discover, validate, apply, open, acknowledge, got frobnicate',
+      );
     });
     it('a request missing required fields', async () => {
       expectOneErrorLine(await runCli(['run', HELLO], [INTERNAL_SPEC, { discover: { connectorType: 'IMAGE' } }]), 'request line 2 (discover) is malformed: discover.config: expected');
     });
     it('config of the wrong type', async () => {
-      expectOneErrorLine(await runCli(['run', HELLO], [{ discover: { config: { batch: 'ten', limit: -1 } } }]), 'endpoint config is invalid: batch: must not be less than 1, must be an integer number; limit: must not be less than 0');
+      expectOneErrorLine(
+        await runCli(['run', HELLO], [{ discover: { config: { batch: 'ten', limit: -1 } } }]),
+        'endpoint config is invalid: batch: must not be less than 1, must be an integer number; limit: must not be less than 0',
+      );
     });
   });
 
@@ -153,14 +160,17 @@ describe('estuary run (protocol over a real child process)', function () {
       expectOneErrorLine(await runCli(['run', 'spec/fixtures/connectors/two-connectors.ts'], []), 'exports several @Connector classes (First, Second)');
     });
     it('names the file and line of a load failure', async () => {
-      expectOneErrorLine(await runCli(['run', 'spec/fixtures/connectors/throws-on-load.ts'], []), 'loading spec/fixtures/connectors/throws-on-load.ts failed at spec/fixtures/connectors/throws-on-load.ts:2: boom while loading');
+      expectOneErrorLine(
+        await runCli(['run', 'spec/fixtures/connectors/throws-on-load.ts'], []),
+        'loading spec/fixtures/connectors/throws-on-load.ts failed at spec/fixtures/connectors/throws-on-load.ts:2: boom while loading',
+      );
       const syntax = await runCli(['run', 'spec/fixtures/connectors/syntax-error.ts'], []);
       expectOneErrorLine(syntax, 'loading spec/fixtures/connectors/syntax-error.ts failed');
     });
     it('reports every definition problem of a misdecorated connector', async () => {
       const r = await runCli(['run', 'spec/fixtures/connectors/misdecorated.ts'], [INTERNAL_SPEC]);
       expectOneErrorLine(r, 'Misdecorated has 2 problems');
-      expect(r.logs[r.logs.length - 1]!.msg).to.include("Orders.changes @Incremental: the method must be an async generator");
+      expect(r.logs[r.logs.length - 1]!.msg).to.include('Orders.changes @Incremental: the method must be an async generator');
       expect(r.logs[r.logs.length - 1]!.msg).to.include('Orders @Resource: key is missing');
     });
     for (const library of ['tsyringe', 'class-validator', 'class-transformer']) {
@@ -196,10 +206,25 @@ describe('estuary run: periodic restart', function () {
   this.timeout(30000);
   it('restarts (exits 0 after a final checkpoint) when ESTUARY_PERIODIC_RESTART elapses', async () => {
     const started = Date.now();
-    const r = await runCli(['run', 'sample-connectors/hello-world'], [{ open: { capture: { name: 'a/b', config: { batch: 1, limit: 0 }, bindings: [{ resourceConfig: { name: 'greetings', interval: 'PT0.05S' }, resourcePath: ['greetings'], collection: { name: 'a/g', key: ['/count'] }, stateKey: 'greetings' }] }, state: {} } }], {
-      keepOpen: () => true,
-      env: { ESTUARY_PERIODIC_RESTART: 'PT1S' },
-    });
+    const r = await runCli(
+      ['run', 'sample-connectors/hello-world'],
+      [
+        {
+          open: {
+            capture: {
+              name: 'a/b',
+              config: { batch: 1, limit: 0 },
+              bindings: [{ resourceConfig: { name: 'greetings', interval: 'PT0.05S' }, resourcePath: ['greetings'], collection: { name: 'a/g', key: ['/count'] }, stateKey: 'greetings' }],
+            },
+            state: {},
+          },
+        },
+      ],
+      {
+        keepOpen: () => true,
+        env: { ESTUARY_PERIODIC_RESTART: 'PT1S' },
+      },
+    );
     expect(r.code).to.equal(0);
     expect(Date.now() - started).to.be.lessThan(20000);
     expect(JSON.parse(r.stdout[r.stdout.length - 1]!)).to.have.property('checkpoint');
@@ -210,9 +235,20 @@ describe('estuary run: stopping a CPU-bound capture', function () {
   this.timeout(30000);
   it('notices stdin closing during a backfill that never awaits I/O, and exits 0 after a checkpoint', async () => {
     let seen = 0;
-    const r = await runCli(['run', 'spec/fixtures/connectors/endless-backfill.ts'], [{ open: { capture: { name: 'a/b', config: {}, bindings: [{ resourceConfig: { name: 'endless' }, resourcePath: ['endless'], collection: { name: 'a/e', key: ['/id'] }, stateKey: 'endless' }] }, state: {} } }], {
-      keepOpen: (out) => (seen = out.length) < 5000,
-    });
+    const r = await runCli(
+      ['run', 'spec/fixtures/connectors/endless-backfill.ts'],
+      [
+        {
+          open: {
+            capture: { name: 'a/b', config: {}, bindings: [{ resourceConfig: { name: 'endless' }, resourcePath: ['endless'], collection: { name: 'a/e', key: ['/id'] }, stateKey: 'endless' }] },
+            state: {},
+          },
+        },
+      ],
+      {
+        keepOpen: (out) => (seen = out.length) < 5000,
+      },
+    );
     expect(r.code).to.equal(0);
     expect(seen).to.be.greaterThan(4999);
     const last = JSON.parse(r.stdout[r.stdout.length - 1]!);

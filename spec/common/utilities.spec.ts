@@ -72,8 +72,18 @@ describe('common utilities', () => {
     expect(() => toJsonText(cyclic)).to.throw(TypeError);
     // Right: Pydantic 2's model_dump_json of a float field.
     const floats: [number, string][] = [
-      [10, '10.0'], [-0, '-0.0'], [0.1, '0.1'], [1e15, '1000000000000000.0'], [1e16, '1e+16'], [1e-5, '0.00001'], [1e-6, '1e-6'],
-      [1e-7, '1e-7'], [1.5e300, '1.5e+300'], [123456789012345680000, '1.2345678901234568e+20'], [5e-324, '5e-324'], [NaN, 'null'],
+      [10, '10.0'],
+      [-0, '-0.0'],
+      [0.1, '0.1'],
+      [1e15, '1000000000000000.0'],
+      [1e16, '1e+16'],
+      [1e-5, '0.00001'],
+      [1e-6, '1e-6'],
+      [1e-7, '1e-7'],
+      [1.5e300, '1.5e+300'],
+      [123456789012345680000, '1.2345678901234568e+20'],
+      [5e-324, '5e-324'],
+      [NaN, 'null'],
     ];
     for (const [n, text] of floats) expect(pythonFloatText(n), String(n)).to.equal(text);
   });

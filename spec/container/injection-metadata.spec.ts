@@ -21,7 +21,9 @@ describe('constructor injection without decorator metadata', () => {
     }
     expect(caught).to.be.instanceOf(CdkError);
     expect((caught as CdkError).code).to.equal('DECORATOR_METADATA_MISSING');
-    expect((caught as Error).message).to.contain('Cannot construct Orders').and.contain('node --require estuary-cdk/register');
+    expect((caught as Error).message)
+      .to.contain('Cannot construct Orders')
+      .and.contain('node --require estuary-cdk/register');
     expect((caught as Error).message).to.not.contain('not injectable');
   });
 });

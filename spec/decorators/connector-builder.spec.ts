@@ -71,10 +71,10 @@ describe('buildConnector', () => {
     const problems = (err as DefinitionError).problems;
     const text = problems.join('\n');
     expect(text).to.include('NoKey: one and two are both @Incremental');
-    expect(text).to.include("NoKey @Resource: key is missing");
-    expect(text).to.include("BadSnapshot @Resource: key [\"/id\"] does not include '/_meta/row_id'");
+    expect(text).to.include('NoKey @Resource: key is missing');
+    expect(text).to.include('BadSnapshot @Resource: key ["/id"] does not include \'/_meta/row_id\'');
     expect(text).to.include("NotAsyncGenerator.pages @Backfill: the method must be an async generator; declare it as 'async *pages(...)'");
-    expect(text).to.include("BadOptions @Resource: key entry \"id\" is not a JSON pointer; write it as '/id'");
+    expect(text).to.include('BadOptions @Resource: key entry "id" is not a JSON pointer; write it as \'/id\'');
     expect(text).to.include('BadOptions @Resource: interval "5 minutes" is not an ISO 8601 duration');
     expect(text).to.include('Undecorated is listed as a resource but is not decorated with @Resource');
     expect(problems).to.have.length(7);

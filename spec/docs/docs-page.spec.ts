@@ -9,7 +9,12 @@ const CONFIG = {
   type: 'object',
   required: ['credentials', 'window'],
   $defs: {
-    Key: { title: 'API key', type: 'object', required: ['api_key'], properties: { kind: { const: 'key', default: 'key' }, api_key: { type: 'string', secret: true, title: 'Key', default: 'leaked-default' } } },
+    Key: {
+      title: 'API key',
+      type: 'object',
+      required: ['api_key'],
+      properties: { kind: { const: 'key', default: 'key' }, api_key: { type: 'string', secret: true, title: 'Key', default: 'leaked-default' } },
+    },
     Basic: { title: 'Basic | auth', type: 'object', properties: { kind: { const: 'basic' }, user: { type: 'string', title: 'User', examples: ['ann'] } } },
   },
   properties: {
@@ -20,7 +25,11 @@ const CONFIG = {
     filter: { anyOf: [{ type: 'string', pattern: '^[a-z|]+$' }, { type: 'null' }], default: null, title: 'Filter', advanced: true },
   },
 };
-const RESOURCE = { type: 'object', required: ['name'], properties: { _meta: { type: 'object' }, name: { type: 'string', title: 'Name' }, interval: { type: 'string', format: 'duration', default: 'PT1H30M' } } };
+const RESOURCE = {
+  type: 'object',
+  required: ['name'],
+  properties: { _meta: { type: 'object' }, name: { type: 'string', title: 'Name' }, interval: { type: 'string', format: 'duration', default: 'PT1H30M' } },
+};
 const SPEC = { configSchema: CONFIG, resourceConfigSchema: RESOURCE, documentationUrl: 'https://go.estuary.dev/source-thing' };
 
 describe('estuary docs rendering', () => {
@@ -29,9 +38,18 @@ describe('estuary docs rendering', () => {
 
   it('renders one row per JSON pointer, each oneOf variant and nested object in its own table', () => {
     expect(rows.map((r) => /`([^`]+)`/.exec(r)![1])).to.deep.equal([
-      '/credentials', '/window', '/region', '/limits', '/filter',
-      '/credentials/kind', '/credentials/api_key', '/credentials/kind', '/credentials/user', '/limits/pages',
-      '/name', '/interval',
+      '/credentials',
+      '/window',
+      '/region',
+      '/limits',
+      '/filter',
+      '/credentials/kind',
+      '/credentials/api_key',
+      '/credentials/kind',
+      '/credentials/user',
+      '/limits/pages',
+      '/name',
+      '/interval',
     ]);
     expect(page).to.include('##### Endpoint: `/credentials` — API key');
     expect(page).to.include('##### Endpoint: `/credentials` — Basic \\| auth');

@@ -17,10 +17,7 @@ function writeCatalog(options: { withSchemas: boolean; script: unknown[] }): str
   mkdirSync(path.join(dir, 'acmeCo'));
   writeFileSync(path.join(dir, 'config.yaml'), `token: secret\nscript: ${JSON.stringify(options.script)}\n`);
   writeFileSync(path.join(dir, 'acmeCo', 'users.schema.yaml'), USERS_SCHEMA_YAML);
-  writeFileSync(
-    path.join(dir, 'acmeCo', 'flow.yaml'),
-    options.withSchemas ? 'collections:\n  acmeCo/people:\n    schema: users.schema.yaml\n    key: [/id]\n' : 'collections: {}\n',
-  );
+  writeFileSync(path.join(dir, 'acmeCo', 'flow.yaml'), options.withSchemas ? 'collections:\n  acmeCo/people:\n    schema: users.schema.yaml\n    key: [/id]\n' : 'collections: {}\n');
   writeFileSync(
     path.join(dir, 'test.flow.yaml'),
     `import:
@@ -88,7 +85,10 @@ describe('estuary preview command', () => {
     const { io, text } = fakeIo(false);
     const code = await previewCommand(['preview', '--source', file, '--sessions', '1', '--delay', '0s', '--output-state'], io);
     expect(code).to.equal(0);
-    const lines = text.stdout.trim().split('\n').map((l) => JSON.parse(l) as [string, Record<string, unknown>]);
+    const lines = text.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as [string, Record<string, unknown>]);
     expect(lines.map(([c, d]) => [c, d.id ?? null])).to.deep.equal([
       ['acmeCo/people', 1],
       ['acmeCo/people', 2],
@@ -96,7 +96,10 @@ describe('estuary preview command', () => {
       ['connectorState', null],
       ['connectorState', null],
     ]);
-    const logs = text.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; fields?: { transaction?: number } });
+    const logs = text.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; fields?: { transaction?: number } });
     expect(logs.map((l) => l.msg)).to.include('Capture started.');
     expect(logs.find((l) => l.msg === 'preview transaction')?.fields?.transaction).to.equal(1);
   });

@@ -40,10 +40,7 @@ describe('harness building blocks', () => {
 
   it('parses estuary preview arguments', () => {
     expect(
-      parsePreviewArgs([
-        'preview', './conn', '--config', 'c.yaml', '--sessions', '1,3', '--delay=10s', '--state', 's.json',
-        '--output-state', '--shards', '2', '--initial-state', '{"a":1}',
-      ]),
+      parsePreviewArgs(['preview', './conn', '--config', 'c.yaml', '--sessions', '1,3', '--delay=10s', '--state', 's.json', '--output-state', '--shards', '2', '--initial-state', '{"a":1}']),
     ).to.deep.equal({
       connector: './conn',
       config: 'c.yaml',
@@ -75,11 +72,23 @@ describe('compareCaptureRecords', () => {
   });
 
   it('checks record counts and names paths after the collection', () => {
-    expect(compareCaptureRecords([['users', { id: 1 }]], [['users', { id: 1 }], ['orders', { id: 2 }]])).to.deep.equal([
-      'Record count: got 2, expected 1',
-    ]);
-    const expected = [['users', { id: 1 }], ['orders', { id: 2, status: 'pending' }]];
-    const actual = [['users', { id: 1, extra: true }], ['orders', { id: 2, status: 'wrong' }]];
+    expect(
+      compareCaptureRecords(
+        [['users', { id: 1 }]],
+        [
+          ['users', { id: 1 }],
+          ['orders', { id: 2 }],
+        ],
+      ),
+    ).to.deep.equal(['Record count: got 2, expected 1']);
+    const expected = [
+      ['users', { id: 1 }],
+      ['orders', { id: 2, status: 'pending' }],
+    ];
+    const actual = [
+      ['users', { id: 1, extra: true }],
+      ['orders', { id: 2, status: 'wrong' }],
+    ];
     expect(compareCaptureRecords(expected, actual)).to.deep.equal(['orders.status: expected "pending", got "wrong"']);
     expect(compareCaptureRecords([{ id: 1, name: 'foo' }], [{ id: 1 }])).to.deep.equal(["record[0]: key 'name' missing from actual document"]);
   });

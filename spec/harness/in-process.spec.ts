@@ -1,18 +1,6 @@
 import { expect } from 'chai';
 import { IsInt, IsISO8601, IsString } from 'class-validator';
-import {
-  Auth,
-  Backfill,
-  BaseDocument,
-  CaptureError,
-  Connector,
-  HttpClient,
-  Incremental,
-  injectable,
-  Resource,
-  Secret,
-  TokenSource,
-} from '../../src';
+import { Auth, Backfill, BaseDocument, CaptureError, Connector, HttpClient, Incremental, injectable, Resource, Secret, TokenSource } from '../../src';
 import { clearMetadata, MockAgent } from '../../src/testing';
 import { runConnectorInProcess } from '../../src/harness/in-process';
 import { sendJson, startServer, type TestServer } from '../common/http/test-server';
@@ -55,7 +43,10 @@ describe('runConnectorInProcess', () => {
     }
     @injectable()
     class ShopApi {
-      constructor(private readonly http: HttpClient, private readonly config: Config) {}
+      constructor(
+        private readonly http: HttpClient,
+        private readonly config: Config,
+      ) {}
       changedAfter(since: Date): Promise<Order[]> {
         return this.http.requestJson(`${this.config.base_url}/orders`, { query: { updated_after: since.toISOString() } });
       }
@@ -74,7 +65,7 @@ describe('runConnectorInProcess', () => {
         for (const o of orders) {
           if (o.id === options.failOn) throw new Error(`order ${o.id} is broken`);
           // eslint-disable-next-line @typescript-eslint/no-misused-spread -- builds a deliberately wrong plain document
-          yield options.wrongType ? { ...o, id: String(o.id) } as unknown as Order : o;
+          yield options.wrongType ? ({ ...o, id: String(o.id) } as unknown as Order) : o;
         }
         yield new Date(orders[orders.length - 1]!.updated_at);
       }
@@ -165,7 +156,9 @@ describe('runConnectorInProcess', () => {
       (e: unknown) => e,
     );
     expect(err).to.be.instanceOf(CaptureError);
-    expect((err as Error).message).to.include('orders.incremental').and.to.include('order 2 is broken');
+    expect((err as Error).message)
+      .to.include('orders.incremental')
+      .and.to.include('order 2 is broken');
   });
 
   it('checks documents against their model before they are written', async () => {
@@ -214,9 +207,13 @@ describe('runConnectorInProcess', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     const pool = agent.get('http://shop.test');
-    pool.intercept({ path: (p) => p.startsWith('/orders?updated_after=2023'), method: 'GET' })
+    pool
+      .intercept({ path: (p) => p.startsWith('/orders?updated_after=2023'), method: 'GET' })
       .reply(200, [{ id: 7, status: 'open', updated_at: '2024-02-01T00:00:00.000Z' }], { headers: { 'content-type': 'application/json' } });
-    pool.intercept({ path: (p) => p.startsWith('/orders?'), method: 'GET' }).reply(200, [], { headers: { 'content-type': 'application/json' } }).persist();
+    pool
+      .intercept({ path: (p) => p.startsWith('/orders?'), method: 'GET' })
+      .reply(200, [], { headers: { 'content-type': 'application/json' } })
+      .persist();
     try {
       const run = await runConnectorInProcess(Shop, {
         config: { base_url: 'http://shop.test', api_key: 'k' },

@@ -14,10 +14,8 @@ describe('runPreview errors', () => {
     expect(wrongType.message).to.contain('/token: must be string (type)');
   });
 
-  it('fails when validate rejects a binding, with the connector\'s last log message', async () => {
-    const err = await rejection(
-      runPreview({ command: FAKE(), config: { token: 't' }, bindings: [{ ...LOOSE_USERS[0]!, resource: { name: 'nope' } }] }),
-    );
+  it("fails when validate rejects a binding, with the connector's last log message", async () => {
+    const err = await rejection(runPreview({ command: FAKE(), config: { token: 't' }, bindings: [{ ...LOOSE_USERS[0]!, resource: { name: 'nope' } }] }));
     expect(err).to.be.instanceOf(ConnectorFailedError);
     expect(err.message).to.equal('validate failed: connector exited with exit code 1: unknown resource "nope"');
   });
@@ -41,19 +39,15 @@ describe('runPreview errors', () => {
     expect(nested.message).to.contain('document key /id must be a string, integer or boolean, not object');
   });
 
-  it('reports a crash with the connector\'s last log message', async () => {
-    const err = await rejection(
-      preview([{ log: 'fetching users' }, { emit: [0, { id: 1 }] }, { log: 'boom: upstream returned 500', level: 'error' }, { exit: 3 }]),
-    );
+  it("reports a crash with the connector's last log message", async () => {
+    const err = await rejection(preview([{ log: 'fetching users' }, { emit: [0, { id: 1 }] }, { log: 'boom: upstream returned 500', level: 'error' }, { exit: 3 }]));
     expect(err).to.be.instanceOf(ConnectorFailedError);
     expect(err.message).to.equal('capture failed: connector exited with exit code 3: boom: upstream returned 500');
   });
 
   it('fails when the connector exits inside a checkpoint, after committing what was checkpointed', async () => {
     const lines: string[] = [];
-    const err = await rejection(
-      preview([{ emit: [0, { id: 1 }] }, { checkpoint: {} }, { emit: [0, { id: 2 }] }, { exit: 0 }], { onOutput: (l) => lines.push(...l) }),
-    );
+    const err = await rejection(preview([{ emit: [0, { id: 1 }] }, { checkpoint: {} }, { emit: [0, { id: 2 }] }, { exit: 0 }], { onOutput: (l) => lines.push(...l) }));
     expect(err).to.be.instanceOf(ConnectorProtocolError);
     expect(err.message).to.equal('unexpected capture connector EOF while within a checkpoint');
     expect(lines.map((l) => (JSON.parse(l) as [string, { id: number }])[1].id)).to.deep.equal([1]);

@@ -194,11 +194,9 @@ describe('capture engine: @Incremental and @Backfill', () => {
     const first = await serveInProcess(C, [openRequest([{ name: 't' }], { bindingStateV1: { t: { inc: { cursor: 1 }, last_initialized: '2024-01-01T00:00:00Z' } } })], { until: () => false });
     expect(first.error).to.equal(undefined);
     expect(checkpoints(first.messages)).to.deep.include({ backfillRequests: { t: true } });
-    const second = await serveInProcess(
-      C,
-      [openRequest([{ name: 't' }], { bindingStateV1: { t: { inc: { cursor: 1 } } }, backfillRequests: { t: true } })],
-      { until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.t?.inc?.cursor === 1 && !c.bindingStateV1.t.last_initialized) },
-    );
+    const second = await serveInProcess(C, [openRequest([{ name: 't' }], { bindingStateV1: { t: { inc: { cursor: 1 } } }, backfillRequests: { t: true } })], {
+      until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.t?.inc?.cursor === 1 && !c.bindingStateV1.t.last_initialized),
+    });
     const cps = checkpoints(second.messages);
     expect(cps[0]).to.deep.equal({ bindingStateV1: { t: null }, backfillRequests: { t: null } });
     expect(cps[1]!.bindingStateV1.t.inc).to.deep.equal({ cursor: 0 });

@@ -147,7 +147,11 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     expect(r.messages[0]).to.deep.equal({ opened: { explicitAcknowledgements: true } });
     expect(acked).to.deep.equal([1, 2, 3]);
 
-    const extra = await serveInProcess(C, [openRequest([{ name: 'a' }], { bindingStateV1: { a: { inc: { cursor: 3 }, last_initialized: '2026-01-01T00:00:00Z' } } }), { acknowledge: { checkpoints: 2 } }], { until: () => false });
+    const extra = await serveInProcess(
+      C,
+      [openRequest([{ name: 'a' }], { bindingStateV1: { a: { inc: { cursor: 3 }, last_initialized: '2026-01-01T00:00:00Z' } } }), { acknowledge: { checkpoints: 2 } }],
+      { until: () => false },
+    );
     expect((extra.error as Error).message).to.include('acknowledge of 2 checkpoints, but only 0 checkpoint(s) await an acknowledgement');
   });
 
@@ -167,12 +171,16 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     class C {}
     const bindings = names.map((name) => ({ name }));
     const mid = 0x7fffffff;
-    const done = (m: Record<string, any>[], expected: number): boolean => checkpoints(m).filter((c) => Object.values(c.bindingStateV1 ?? {}).some((v: any) => v?.backfill === null)).length === expected;
+    const done = (m: Record<string, any>[], expected: number): boolean =>
+      checkpoints(m).filter((c) => Object.values(c.bindingStateV1 ?? {}).some((v: any) => v?.backfill === null)).length === expected;
     const lower = names.filter((n) => shardHash(n) <= mid);
     expect(lower.length).to.be.within(1, 11);
     const a = await serveInProcess(C, [openRequest(bindings, {}, {}, { keyEnd: mid })], { until: (m) => done(m, lower.length) });
     const b = await serveInProcess(C, [openRequest(bindings, {}, {}, { keyBegin: mid + 1, keyEnd: 0xffffffff })], { until: (m) => done(m, names.length - lower.length) });
-    const ids = (r: typeof a) => captured(r.messages).map((d) => d.id).sort();
+    const ids = (r: typeof a) =>
+      captured(r.messages)
+        .map((d) => d.id)
+        .sort();
     expect(ids(a)).to.deep.equal([...lower].sort());
     expect([...ids(a), ...ids(b)].sort()).to.deep.equal([...names].sort());
   });

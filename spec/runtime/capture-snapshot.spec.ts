@@ -61,16 +61,18 @@ describe('capture engine: @Snapshot', () => {
 
     rows = [{ name: 'a' }];
     const shrunk = await serveInProcess(C, [openRequest(binding, state)], { until: (m) => checkpoints(m).length >= 1 });
-    expect(captured(shrunk.messages)).to.deep.equal([
-      { _meta: { op: 'u', row_id: 0 }, name: 'a' },
-      { _meta: { op: 'd', row_id: 1 } },
-      { _meta: { op: 'd', row_id: 2 } },
-    ]);
+    expect(captured(shrunk.messages)).to.deep.equal([{ _meta: { op: 'u', row_id: 0 }, name: 'a' }, { _meta: { op: 'd', row_id: 1 } }, { _meta: { op: 'd', row_id: 2 } }]);
     expect(checkpoints(shrunk.messages)[0]!.bindingStateV1.people.snapshot.last_count).to.equal(1);
   });
 
   it('runs snapshot subtasks with their own state and tombstones carrying the discriminator', async () => {
-    const data: Record<string, object[]> = { eu: [{ region: 'eu', n: 1 }], us: [{ region: 'us', n: 2 }, { region: 'us', n: 3 }] };
+    const data: Record<string, object[]> = {
+      eu: [{ region: 'eu', n: 1 }],
+      us: [
+        { region: 'us', n: 2 },
+        { region: 'us', n: 3 },
+      ],
+    };
     @Resource({ name: 'sales', key: ['/region', '/_meta/row_id'] })
     class Sales {
       @Snapshot({ subtasks: ['eu', 'us'], tombstone: (s) => ({ region: s }) })
@@ -83,14 +85,25 @@ describe('capture engine: @Snapshot', () => {
     const b = [{ name: 'sales', key: ['/region', '/_meta/row_id'], interval: 'PT0S' }];
     const r = await serveInProcess(C, [openRequest(b)], {
       until: (m) => {
-        const snaps = checkpoints(m).map((c) => c.bindingStateV1?.sales?.snapshot).filter(Boolean);
+        const snaps = checkpoints(m)
+          .map((c) => c.bindingStateV1?.sales?.snapshot)
+          .filter(Boolean);
         return snaps.some((s) => s.eu) && snaps.some((s) => s.us);
       },
     });
     expect(r.error).to.equal(undefined);
-    const snaps = checkpoints(r.messages).map((c) => c.bindingStateV1?.sales?.snapshot).filter(Boolean);
+    const snaps = checkpoints(r.messages)
+      .map((c) => c.bindingStateV1?.sales?.snapshot)
+      .filter(Boolean);
     expect(snaps.find((s) => s.us).us.last_count).to.equal(2);
-    const state = { bindingStateV1: { sales: { last_initialized: '2026-01-01T00:00:00Z', snapshot: { eu: { ...snaps.find((s) => s.eu).eu, updated_at: '2000-01-01T00:00:00Z' }, us: { ...snaps.find((s) => s.us).us, updated_at: '2000-01-01T00:00:00Z' } } } } };
+    const state = {
+      bindingStateV1: {
+        sales: {
+          last_initialized: '2026-01-01T00:00:00Z',
+          snapshot: { eu: { ...snaps.find((s) => s.eu).eu, updated_at: '2000-01-01T00:00:00Z' }, us: { ...snaps.find((s) => s.us).us, updated_at: '2000-01-01T00:00:00Z' } },
+        },
+      },
+    };
     data.us = [];
     const again = await serveInProcess(C, [openRequest(b, state)], { until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.sales?.snapshot?.us) });
     expect(captured(again.messages)).to.deep.include.members([

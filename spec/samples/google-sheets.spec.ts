@@ -27,7 +27,6 @@ const PY_CAPTURED_VARIOUS_TYPES = [
   { DateOrTime: '2015-11-26T00:31:15-05:00', Name: 'Added again', Number: '3124', _meta: { row_id: 4 } },
 ].map((doc) => ['acmeCo/VariousTypes', doc]);
 
-
 interface Cli {
   code: number | null;
   stdout: string[];
@@ -56,7 +55,10 @@ function firstPerRow(docs: any[]): any[] {
 
 /** Captured documents of a preview's output, by collection. */
 function documents(cli: Cli, collection: string): any[] {
-  return cli.stdout.map((l) => JSON.parse(l)).filter(([c]) => c === collection).map(([, d]) => d);
+  return cli.stdout
+    .map((l) => JSON.parse(l))
+    .filter(([c]) => c === collection)
+    .map(([, d]) => d);
 }
 
 describe('sample connector: google-sheets', function () {
@@ -132,9 +134,14 @@ describe('sample connector: google-sheets', function () {
       const before = mock.requests.length;
       const http = new HttpClient({ tokenSource: TokenSource.googleServiceAccount(mock.serviceAccountKey(true), { scopes: SCOPES }) });
       try {
-        const err = await http.requestJson(`${mock.url}/v4/spreadsheets/${SPREADSHEET_ID}`).then(() => undefined, (e: unknown) => e);
+        const err = await http.requestJson(`${mock.url}/v4/spreadsheets/${SPREADSHEET_ID}`).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.be.instanceOf(TokenError);
-        expect((err as Error).message).to.match(/Google service account: the token endpoint refused the credentials/).and.not.contain('PRIVATE KEY');
+        expect((err as Error).message)
+          .to.match(/Google service account: the token endpoint refused the credentials/)
+          .and.not.contain('PRIVATE KEY');
       } finally {
         await http.close();
       }
@@ -155,7 +162,10 @@ describe('sample connector: google-sheets', function () {
       const bad = new HttpClient({ tokenSource: TokenSource.accessToken('ya29.forged'), retry: { maxRetries: 0 } });
       const good = new HttpClient({ tokenSource: TokenSource.accessToken(mock.credentials.access_token) });
       try {
-        const err = await bad.requestJson(url).then(() => undefined, (e: unknown) => e);
+        const err = await bad.requestJson(url).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).to.be.instanceOf(HttpError);
         expect((err as HttpError).status).to.equal(401);
         const body = (await good.requestJson(url, { query: { fields: 'properties,sheets.properties' } })) as any;
@@ -181,23 +191,26 @@ describe('sample connector: google-sheets', function () {
           },
         },
         // With schemas and keys (those discover returns, asserted above), preview skips discovery.
-        collections: Object.fromEntries(
-          pythonSnapshot(PY_DISCOVER).map((b: any) => [`acmeCo/${b.recommendedName}`, { schema: b.documentSchema, key: b.key }]),
-        ),
+        collections: Object.fromEntries(pythonSnapshot(PY_DISCOVER).map((b: any) => [`acmeCo/${b.recommendedName}`, { schema: b.documentSchema, key: b.key }])),
       }),
     );
     const state = path.join(tmp, 'state.json');
     // Transactions of a session each wait a second and for a checkpoint, so a session of n
     // transactions spans at least n-1 seconds after the connector opened, whatever its start-up time.
-    const preview = (transactions: number): Promise<Cli> =>
-      estuary(['preview', CONNECTOR, '--source', catalog, '--sessions', String(transactions), '--delay', '1s', '--state', state]);
+    const preview = (transactions: number): Promise<Cli> => estuary(['preview', CONNECTOR, '--source', catalog, '--sessions', String(transactions), '--delay', '1s', '--state', state]);
 
     // 1. The first capture. It spans a second snapshot: the first emits op "c", the second the same
     //    rows as "u" (so a new digest, as in the Python CDK); only after that is the digest stable.
     const first = await preview(3);
     expect(first.code, first.stderr).to.equal(0);
     const various = firstPerRow(documents(first, 'acmeCo/VariousTypes'));
-    expect(compareCaptureRecords(PY_CAPTURED_VARIOUS_TYPES, various.map((d) => ['acmeCo/VariousTypes', d])), 'matches the Python capture').to.deep.equal([]);
+    expect(
+      compareCaptureRecords(
+        PY_CAPTURED_VARIOUS_TYPES,
+        various.map((d) => ['acmeCo/VariousTypes', d]),
+      ),
+      'matches the Python capture',
+    ).to.deep.equal([]);
     expect(various[0]).to.include({ Verified: true });
     const other = firstPerRow(documents(first, 'acmeCo/OtherThings'));
     expect(other).to.have.length(40);
@@ -233,8 +246,13 @@ describe('sample connector: google-sheets', function () {
   });
 
   describe('row conversion', () => {
-    const props = (columnCount: number, frozenRowCount?: number): SheetProperties =>
-      ({ sheetId: 0, title: 's', index: 0, sheetType: 'GRID', gridProperties: { rowCount: 10, columnCount, ...(frozenRowCount !== undefined ? { frozenRowCount } : {}) } });
+    const props = (columnCount: number, frozenRowCount?: number): SheetProperties => ({
+      sheetId: 0,
+      title: 's',
+      index: 0,
+      sheetType: 'GRID',
+      gridProperties: { rowCount: 10, columnCount, ...(frozenRowCount !== undefined ? { frozenRowCount } : {}) },
+    });
     const row = (...values: unknown[]): RowData => Object.assign(new RowData(), { values });
 
     it('names columns by letter without exactly one frozen row, and by the header row with one', () => {
@@ -242,7 +260,11 @@ describe('sample connector: google-sheets', function () {
       expect(plain.read(row({ effectiveValue: { stringValue: 'x' } }, {}, { effectiveValue: { boolValue: false } }))).to.deep.equal({ A: 'x', C: false });
       const headed = new RowReader(props(3, 1), 'UTC');
       expect(headed.read(row({ effectiveValue: { stringValue: 'id' } }, { effectiveValue: { numberValue: 2024 } }, { effectiveValue: { stringValue: '' } }))).to.equal(undefined);
-      expect(headed.read(row({ effectiveValue: { numberValue: 1 } }, { effectiveValue: { stringValue: 'y' } }, { effectiveValue: { numberValue: 2 } }))).to.deep.equal({ id: '1', '2024': 'y', C: '2' });
+      expect(headed.read(row({ effectiveValue: { numberValue: 1 } }, { effectiveValue: { stringValue: 'y' } }, { effectiveValue: { numberValue: 2 } }))).to.deep.equal({
+        id: '1',
+        '2024': 'y',
+        C: '2',
+      });
       expect(headed.read(row({}, {})), 'an empty row is skipped').to.equal(undefined);
       expect(columnLetter(0) + columnLetter(25) + columnLetter(26) + columnLetter(701) + columnLetter(702)).to.equal('AZAAZZAAA');
     });

@@ -105,12 +105,7 @@ describe('sample connector: iterate', function () {
      * given, else until `done` holds for the committed state (no delay: the session ends on the
      * transaction that satisfies it).
      */
-    async function captureUntil(options: {
-      intervals: Record<string, string>;
-      transactions?: number;
-      done: (state: any) => boolean;
-      atStart?: () => void;
-    }): Promise<Capture> {
+    async function captureUntil(options: { intervals: Record<string, string>; transactions?: number; done: (state: any) => boolean; atStart?: () => void }): Promise<Capture> {
       const out: Capture = { records: [], log: [], transactions: [] };
       {
         let mark = 0;
@@ -181,7 +176,12 @@ describe('sample connector: iterate', function () {
       });
 
       expect(log.filter(isResponses), 'survey_responses not re-read').to.deep.equal([]);
-      expect(log.filter((r) => r.path === '/api/v1/surveys').map((r) => r.status).slice(0, 3)).to.deep.equal([503, 200, 200]);
+      expect(
+        log
+          .filter((r) => r.path === '/api/v1/surveys')
+          .map((r) => r.status)
+          .slice(0, 3),
+      ).to.deep.equal([503, 200, 200]);
       // As in the Python CDK, the first re-poll re-emits every row once, now as an update ('c' became
       // 'u', so the digest differs); the next identical poll emits nothing.
       expect(transactions).to.deep.equal([

@@ -82,8 +82,7 @@ describe('sample connector: navan', function () {
       credentials: { credentials_title: 'OAuth Credentials', client_id: 'navan-client', client_secret: 'navan-secret' },
       base_url: mock.url,
     });
-    const bindings = (): any[] =>
-      discovered.map((b) => ({ resource: { ...b.resourceConfig, interval: 'PT1S' }, target: `acmeCo/${b.recommendedName}`, schema: b.documentSchema, key: b.key }));
+    const bindings = (): any[] => discovered.map((b) => ({ resource: { ...b.resourceConfig, interval: 'PT1S' }, target: `acmeCo/${b.recommendedName}`, schema: b.documentSchema, key: b.key }));
     const readState = (): any => (fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {});
 
     /**
@@ -116,17 +115,16 @@ describe('sample connector: navan', function () {
       // A completed backfill's state is null, which the merge patch removes.
       const bookings = (s: any): any => s?.bindingStateV1?.bookings;
       const backfillDone = (s: any): boolean => bookings(s) !== undefined && bookings(s).backfill == null;
-      const untils = [
-        (s: any) => backfillDone(s) || (bookings(s)?.backfill?.next_page ?? 1) >= 3,
-        backfillDone,
-      ];
+      const untils = [(s: any) => backfillDone(s) || (bookings(s)?.backfill?.next_page ?? 1) >= 3, backfillDone];
       for (const [n, until] of untils.entries()) {
         if (n > 0 && backfillDone(readState())) break;
         const resumeAt = bookings(readState())?.backfill?.next_page ?? 1;
         const s = await session(until);
         records.push(...s.records);
         logs.push(...s.log);
-        const pages = bookingsRequests(s.log).filter((r) => r.query.updatedFrom === undefined).map((r) => Number(r.query.page));
+        const pages = bookingsRequests(s.log)
+          .filter((r) => r.query.updatedFrom === undefined)
+          .map((r) => Number(r.query.page));
         expect(pages[0], `session ${n + 1} starts at the committed page`).to.equal(resumeAt);
       }
       expect(backfillDone(readState()), 'backfill complete').to.equal(true);
@@ -163,12 +161,19 @@ describe('sample connector: navan', function () {
       expect(docs.filter((d) => d.bookingStatus === 'CHANGED')).to.have.length(30);
 
       const requests = bookingsRequests(log);
-      expect(requests.filter((r) => r.query.updatedFrom === undefined), 'no backfill page re-read').to.deep.equal([]);
+      expect(
+        requests.filter((r) => r.query.updatedFrom === undefined),
+        'no backfill page re-read',
+      ).to.deep.equal([]);
       const from = formatApiTime(new Date(saved));
       // The first window, from the saved cursor, page by page (page 1 retried after the 503); later
       // polls (made before the harness stopped the connector) start at or after it.
       const window = requests.filter((r) => r.query.updatedFrom === from && r.query.updatedTo === requests[0]!.query.updatedTo);
-      expect(window.map((r) => [r.query.page, r.status])).to.deep.equal([['1', 503], ['1', 200], ['2', 200]]);
+      expect(window.map((r) => [r.query.page, r.status])).to.deep.equal([
+        ['1', 503],
+        ['1', 200],
+        ['2', 200],
+      ]);
       for (const r of requests) expect(Date.parse(r.query.updatedFrom!)).to.be.at.least(Date.parse(from));
 
       const state = readState().bindingStateV1.bookings;

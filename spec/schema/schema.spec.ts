@@ -1,26 +1,11 @@
 import { expect } from 'chai';
 import { Equals, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, ValidateNested, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import {
-  Advanced,
-  BaseDocument,
-  Default,
-  Description,
-  Items,
-  Model,
-  Multiline,
-  OAuth2Provider,
-  OneOf,
-  Order,
-  ResourceConfig,
-  Secret,
-  Title,
-} from '../../src';
+import { Advanced, BaseDocument, Default, Description, Items, Model, Multiline, OAuth2Provider, OneOf, Order, ResourceConfig, Secret, Title } from '../../src';
 import { clearMetadata } from '../../src/testing';
 import { documentSchema } from '../../src/schema/document-schema';
 import { SchemaBuilder } from '../../src/schema/model-schema';
 import { pythonSnapshot } from '../helpers/sample-helpers';
-
 
 describe('schema generation', () => {
   beforeEach(() => clearMetadata());

@@ -64,7 +64,10 @@ export function airbyteShim(options: AirbyteShimOptions): AirbyteShim {
     options: frozen,
     driver(log: Logger): SourceDriver {
       if ('source' in frozen) return new InProcessSource(frozen.source, log, frozen.stopGraceMs);
-      return new CommandSource({ command: frozen.command, ...(frozen.env !== undefined ? { env: frozen.env } : {}), ...(frozen.stopGraceMs !== undefined ? { stopGraceMs: frozen.stopGraceMs } : {}) }, log);
+      return new CommandSource(
+        { command: frozen.command, ...(frozen.env !== undefined ? { env: frozen.env } : {}), ...(frozen.stopGraceMs !== undefined ? { stopGraceMs: frozen.stopGraceMs } : {}) },
+        log,
+      );
     },
   });
 }

@@ -49,7 +49,7 @@ export class InProcessSource implements SourceDriver {
   async check(config: Record<string, unknown>): Promise<{ status: string; message?: string }> {
     const restore = this.captureLogger(() => undefined);
     try {
-      return (await (this.source.check as Loose)(config) as { connectionStatus: { status: string; message?: string } }).connectionStatus;
+      return ((await (this.source.check as Loose)(config)) as { connectionStatus: { status: string; message?: string } }).connectionStatus;
     } finally {
       restore();
     }
@@ -58,7 +58,7 @@ export class InProcessSource implements SourceDriver {
   async discover(config: Record<string, unknown>): Promise<AirbyteStream[]> {
     const restore = this.captureLogger(() => undefined);
     try {
-      return (await (this.source.discover as Loose)(config) as { catalog: { streams: AirbyteStream[] } }).catalog.streams;
+      return ((await (this.source.discover as Loose)(config)) as { catalog: { streams: AirbyteStream[] } }).catalog.streams;
     } finally {
       restore();
     }

@@ -71,10 +71,13 @@ export async function runShimCapture(ctx: ShimCaptureContext): Promise<void> {
   let lastError: string | undefined;
   let lastActivity = Date.now();
   const unknownStreams = new Set<string>();
-  const watchdog = setInterval(() => {
-    const idle = Date.now() - lastActivity;
-    if (idle >= ctx.silenceWarningMs) log.warn({ idleMs: idle }, `${ctx.driver.description} has written nothing for ${Math.round(idle / 1000)} s`);
-  }, Math.max(1000, ctx.silenceWarningMs));
+  const watchdog = setInterval(
+    () => {
+      const idle = Date.now() - lastActivity;
+      if (idle >= ctx.silenceWarningMs) log.warn({ idleMs: idle }, `${ctx.driver.description} has written nothing for ${Math.round(idle / 1000)} s`);
+    },
+    Math.max(1000, ctx.silenceWarningMs),
+  );
   watchdog.unref();
   let sinceYield = 0;
   let checkpoints = 0;

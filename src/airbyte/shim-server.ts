@@ -161,7 +161,9 @@ function resolveShimBindings(specs: readonly (CaptureBindingSpec & { stateKey?: 
     }
     const stream = streams.find((s) => s.name === rc.stream && (s.namespace || undefined) === (rc.namespace || undefined));
     if (stream === undefined) {
-      problems.push(`binding ${i}: the source has no stream ${resourcePath(rc as ShimResourceConfig).join('.')} (it has ${streams.map((s) => (s.namespace ? `${s.namespace}.${s.name}` : s.name)).join(', ') || 'none'})`);
+      problems.push(
+        `binding ${i}: the source has no stream ${resourcePath(rc as ShimResourceConfig).join('.')} (it has ${streams.map((s) => (s.namespace ? `${s.namespace}.${s.name}` : s.name)).join(', ') || 'none'})`,
+      );
       continue;
     }
     out.push({ spec, resourceConfig: rc as ShimResourceConfig, stream });

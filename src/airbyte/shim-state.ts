@@ -34,7 +34,9 @@ export function loadShimState(raw: unknown): ShimConnectorState {
     if (entry === null || entry === undefined) continue;
     const e = entry as { rowId?: unknown; state?: unknown };
     if (typeof e.rowId !== 'number' || !Number.isInteger(e.rowId) || e.rowId < 0) {
-      throw new CaptureError(`connector state of ${key}: rowId must be a non-negative integer, got ${JSON.stringify(e.rowId)}; reset the binding's state (backfill it) to start over`, { code: 'STATE_INVALID' });
+      throw new CaptureError(`connector state of ${key}: rowId must be a non-negative integer, got ${JSON.stringify(e.rowId)}; reset the binding's state (backfill it) to start over`, {
+        code: 'STATE_INVALID',
+      });
     }
     const state = e.state !== null && typeof e.state === 'object' && !Array.isArray(e.state) ? (e.state as Record<string, unknown>) : undefined;
     out.bindingStateV1[key] = state === undefined ? { rowId: e.rowId } : { rowId: e.rowId, state };

@@ -20,7 +20,8 @@ export function buildWebhookResources(rc: Class, problems: string[]): ResourceDe
   }
   if (r.document !== undefined && typeof r.document !== 'function') problems.push(`${where}: document is not a class; check the import`);
   const strategies = metadata.getStrategies(rc);
-  if (strategies.length > 0) problems.push(`${where}: ${strategies.map((s) => s.method).join(', ')} is a capture strategy, but webhook resources receive their documents by HTTP; move it to a @Resource class`);
+  if (strategies.length > 0)
+    problems.push(`${where}: ${strategies.map((s) => s.method).join(', ')} is a capture strategy, but webhook resources receive their documents by HTTP; move it to a @Resource class`);
   const match = r.webhook!.match;
   const rules: { name: string; rule: NormalRule }[] = [];
   const named = (suffix: string | undefined): string => (suffix === undefined ? r.name! : `${r.name}_${suffix}`);

@@ -42,7 +42,9 @@ export function loadConnectorOrShim(target: string): { connector: Class } | { sh
   const copies = findSecondCopies(path.dirname(file));
   if (copies.length > 0) {
     const which = copies.map((c) => `${c.library} (${c.path})`).join(', ');
-    throw new LoadError(`the connector loads its own copy of ${which}; decorators would register where estuary-cdk never looks — remove ${copies.map((c) => c.library).join(', ')} from the connector's dependencies (or dedupe: \`npm dedupe\`) so estuary-cdk's copy is used`);
+    throw new LoadError(
+      `the connector loads its own copy of ${which}; decorators would register where estuary-cdk never looks — remove ${copies.map((c) => c.library).join(', ')} from the connector's dependencies (or dedupe: \`npm dedupe\`) so estuary-cdk's copy is used`,
+    );
   }
   registerTypeScript();
   let mod: Record<string, unknown>;

@@ -36,14 +36,15 @@ export class UsageError extends CdkError {
  * the failure, then exit 1. Node's default would print a raw, unredacted trace.
  */
 export function exitOnUnhandled(log: Logger, proc: NodeJS.Process = process): void {
-  const fail = (what: string) => (err: unknown): void => {
-    log.error({ stack: err instanceof Error ? err.stack : undefined }, `${what} in connector code: ${describeError(err)}`);
-    proc.exit(1);
-  };
+  const fail =
+    (what: string) =>
+    (err: unknown): void => {
+      log.error({ stack: err instanceof Error ? err.stack : undefined }, `${what} in connector code: ${describeError(err)}`);
+      proc.exit(1);
+    };
   proc.on('unhandledRejection', fail('unhandled promise rejection'));
   proc.on('uncaughtException', fail('uncaught exception'));
 }
-
 
 /** `estuary run <path>`: serve the Flow protocol on stdio. Returns the exit code. */
 export async function runCommand(args: string[]): Promise<number> {

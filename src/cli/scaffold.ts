@@ -59,7 +59,9 @@ export async function scaffold(args: string[], out: NodeJS.WritableStream): Prom
   }
   const unknown = args.find((a) => a.startsWith('-'));
   if (unknown !== undefined || args.length !== 1) {
-    process.stderr.write(`estuary init: ${unknown !== undefined ? `unknown option ${unknown}` : args.length === 0 ? 'name the directory to create' : `expected one directory, got ${args.join(' ')}`}\n${USAGE}\n`);
+    process.stderr.write(
+      `estuary init: ${unknown !== undefined ? `unknown option ${unknown}` : args.length === 0 ? 'name the directory to create' : `expected one directory, got ${args.join(' ')}`}\n${USAGE}\n`,
+    );
     return 2;
   }
   const target = args[0]!;
@@ -70,16 +72,17 @@ export async function scaffold(args: string[], out: NodeJS.WritableStream): Prom
   }
   let templates: string[];
   try {
-    templates = fs.readdirSync(TEMPLATE_DIR).filter((f) => fs.statSync(path.join(TEMPLATE_DIR, f)).isFile()).sort();
+    templates = fs
+      .readdirSync(TEMPLATE_DIR)
+      .filter((f) => fs.statSync(path.join(TEMPLATE_DIR, f)).isFile())
+      .sort();
   } catch (err) {
     return fail(`the connector templates are missing from ${TEMPLATE_DIR} (${(err as Error).message}); reinstall estuary-cdk`);
   }
   const names = scaffoldNames(path.basename(dir));
   fs.mkdirSync(dir, { recursive: true });
   for (const file of templates) {
-    const text = fs.readFileSync(path.join(TEMPLATE_DIR, file), 'utf8')
-      .replaceAll('__ConnectorClass__', names.className)
-      .replaceAll('__name__', names.name);
+    const text = fs.readFileSync(path.join(TEMPLATE_DIR, file), 'utf8').replaceAll('__ConnectorClass__', names.className).replaceAll('__name__', names.name);
     fs.writeFileSync(path.join(dir, file), text, { flag: 'wx' });
   }
 

@@ -21,13 +21,9 @@ export class CdkError extends Error {
 export class DefinitionError extends CdkError {
   readonly problems: readonly string[];
   constructor(subject: string, problems: readonly string[]) {
-    super(
-      'DEFINITION_INVALID',
-      problems.length === 1
-        ? `${subject}: ${problems[0]}`
-        : `${subject} has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join('; ')}`,
-      { userError: true },
-    );
+    super('DEFINITION_INVALID', problems.length === 1 ? `${subject}: ${problems[0]}` : `${subject} has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join('; ')}`, {
+      userError: true,
+    });
     this.problems = problems;
   }
 }

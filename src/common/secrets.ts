@@ -5,8 +5,8 @@
  */
 const KEY = Symbol.for('estuary-cdk.secrets');
 type Registry = { values: Set<string>; pattern: RegExp | undefined };
-const registry: Registry = ((globalThis as Record<symbol, unknown>)[KEY] as Registry | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[KEY] = { values: new Set<string>(), pattern: undefined } as Registry);
+const registry: Registry =
+  ((globalThis as Record<symbol, unknown>)[KEY] as Registry | undefined) ?? ((globalThis as Record<symbol, unknown>)[KEY] = { values: new Set<string>(), pattern: undefined } as Registry);
 
 /** Marks `value` as secret. Values shorter than 4 characters are ignored (they would redact noise). */
 export function registerSecret(value: unknown): void {

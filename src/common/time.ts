@@ -163,7 +163,13 @@ export function parseDateTime(value: unknown): PreciseDate {
       check.setUTCHours(Number(h), Number(mi), Number(s ?? 0), 0);
       const wall = check.getTime();
       // Dates roll over (Feb 30 → Mar 1); a real datetime keeps the fields it was written with.
-      if (check.getUTCMonth() === Number(mo) - 1 && check.getUTCDate() === Number(d) && check.getUTCHours() === Number(h) && check.getUTCMinutes() === Number(mi) && check.getUTCSeconds() === Number(s ?? 0)) {
+      if (
+        check.getUTCMonth() === Number(mo) - 1 &&
+        check.getUTCDate() === Number(d) &&
+        check.getUTCHours() === Number(h) &&
+        check.getUTCMinutes() === Number(mi) &&
+        check.getUTCSeconds() === Number(s ?? 0)
+      ) {
         const micros = Number((frac ?? '').slice(0, 6).padEnd(6, '0'));
         return new PreciseDate((wall - offset * 60_000) * 1000 + micros, offset);
       }

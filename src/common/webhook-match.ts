@@ -26,9 +26,7 @@ export type WebhookMatchRule = string | UrlMatchRule | HeaderMatchRule | BodyMat
  * `BodyDiscriminator`), each named `<name>_<value>`.
  */
 export type WebhookDiscriminator =
-  | { readonly url: readonly string[] }
-  | { readonly header: string; readonly values: readonly string[] }
-  | { readonly body: string; readonly values: readonly string[] };
+  { readonly url: readonly string[] } | { readonly header: string; readonly values: readonly string[] } | { readonly body: string; readonly values: readonly string[] };
 
 /** A rule in its checked, normal form. */
 export type NormalRule =

@@ -61,9 +61,7 @@ export function resolveClass<T>(c: DependencyContainer, cls: Class<T>): T {
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const missing = /TypeInfo not known for "?(\w+)"?/.exec(msg);
-    const hint = missing !== null
-      ? `${missing[1]} is not injectable; decorate it with @injectable() (imported from estuary-cdk)`
-      : msg.split('\n')[0];
+    const hint = missing !== null ? `${missing[1]} is not injectable; decorate it with @injectable() (imported from estuary-cdk)` : msg.split('\n')[0];
     throw new CdkError('INJECTION', `Cannot construct ${cls.name}: ${hint}`, { cause: err, userError: true });
   }
 }

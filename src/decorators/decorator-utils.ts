@@ -15,4 +15,3 @@ export function ownerClass(target: object): Class {
 export function reportProblem(target: object, problem: string): void {
   metadata.addProblem(ownerClass(target), problem);
 }
-

@@ -23,11 +23,7 @@ export interface IncrementalOptions<K extends CursorKind = CursorKind> {
  */
 export function Incremental<K extends CursorKind>(
   options: IncrementalOptions<K>,
-): <M extends (since: CursorTypes[K], ...rest: never[]) => AsyncIterable<unknown>>(
-  target: object,
-  property: string | symbol,
-  descriptor: StrategyDescriptor<M, CursorTypes[K]>,
-) => void {
+): <M extends (since: CursorTypes[K], ...rest: never[]) => AsyncIterable<unknown>>(target: object, property: string | symbol, descriptor: StrategyDescriptor<M, CursorTypes[K]>) => void {
   // Typed against the method: it takes the cursor first and yields documents and cursors of that type.
   return (target, property, descriptor) => {
     recordStrategy('@Incremental', target, property, descriptor, {

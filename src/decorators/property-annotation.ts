@@ -9,7 +9,9 @@ export function annotateProperty(patch: PropertyAnnotations): PropertyDecorator 
     const cls = ownerClass(target);
     if (metadata.getProperties(cls).get(property)?.position === undefined) {
       // Where this property stands among class-validator's entries, so schemas keep declaration order.
-      const position = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).filter((m) => m.target === cls).length;
+      const position = getMetadataStorage()
+        .getTargetValidationMetadatas(cls, '', true, false)
+        .filter((m) => m.target === cls).length;
       metadata.annotateProperty(cls, property, { position });
     }
     metadata.annotateProperty(cls, property, patch);

@@ -1,15 +1,7 @@
 import { metadata, type Class } from '../common/metadata';
 
 /** Reduction strategies Flow knows, as the Python CDK's `ReductionStrategy`. */
-export type ReductionStrategy =
-  | 'append'
-  | 'firstWriteWins'
-  | 'lastWriteWins'
-  | 'merge'
-  | 'minimize'
-  | 'maximize'
-  | 'set'
-  | 'sum';
+export type ReductionStrategy = 'append' | 'firstWriteWins' | 'lastWriteWins' | 'merge' | 'minimize' | 'maximize' | 'set' | 'sum';
 
 /** Options of {@link Resource}. */
 export interface ResourceOptions {

@@ -21,5 +21,4 @@ export type YieldOf<M> = M extends (...args: never[]) => AsyncIterable<infer Y> 
  * The descriptor a strategy decorator accepts: the method's own, plus, when `Required` is not among
  * what it yields, a member it cannot have, so the compiler names the missing yield type.
  */
-export type StrategyDescriptor<M, Required> = TypedPropertyDescriptor<M> &
-  ([Required] extends [YieldOf<M>] ? unknown : { 'the method must yield this cursor type': Required });
+export type StrategyDescriptor<M, Required> = TypedPropertyDescriptor<M> & ([Required] extends [YieldOf<M>] ? unknown : { 'the method must yield this cursor type': Required });

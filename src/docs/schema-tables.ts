@@ -80,8 +80,14 @@ function valueText(value: unknown, node: SchemaNode): string {
 }
 
 const BOUNDS: ReadonlyArray<[string, string]> = [
-  ['minimum', 'Minimum'], ['exclusiveMinimum', 'Greater than'], ['maximum', 'Maximum'], ['exclusiveMaximum', 'Less than'],
-  ['minLength', 'Minimum length'], ['maxLength', 'Maximum length'], ['minItems', 'Minimum items'], ['maxItems', 'Maximum items'],
+  ['minimum', 'Minimum'],
+  ['exclusiveMinimum', 'Greater than'],
+  ['maximum', 'Maximum'],
+  ['exclusiveMaximum', 'Less than'],
+  ['minLength', 'Minimum length'],
+  ['maxLength', 'Maximum length'],
+  ['minItems', 'Minimum items'],
+  ['maxItems', 'Maximum items'],
 ];
 
 function describe(node: SchemaNode): string {

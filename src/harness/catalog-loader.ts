@@ -115,9 +115,7 @@ export function loadCatalog(file: string, captureName?: string): LoadedCatalog {
 
   const chosen = captureName !== undefined ? captures.filter((c) => c.name === captureName) : captures;
   if (chosen.length === 0) {
-    throw new CatalogError(
-      captureName !== undefined ? `catalog ${file} has no capture named ${captureName}` : `catalog ${file} has no captures`,
-    );
+    throw new CatalogError(captureName !== undefined ? `catalog ${file} has no capture named ${captureName}` : `catalog ${file} has no captures`);
   }
   if (chosen.length > 1) {
     throw new CatalogError(`catalog ${file} has ${chosen.length} captures (${chosen.map((c) => c.name).join(', ')}); choose one with --name`);
@@ -126,11 +124,7 @@ export function loadCatalog(file: string, captureName?: string): LoadedCatalog {
   return { file: path.resolve(file), captureName: name, cwd: dir, collections, ...readCapture(name, spec, dir) };
 }
 
-function readCapture(
-  name: string,
-  spec: JsonObject,
-  dir: string,
-): Pick<LoadedCatalog, 'command' | 'env' | 'config' | 'bindings' | 'intervalSeconds'> {
+function readCapture(name: string, spec: JsonObject, dir: string): Pick<LoadedCatalog, 'command' | 'env' | 'config' | 'bindings' | 'intervalSeconds'> {
   const endpoint = isJsonObject(spec.endpoint) ? spec.endpoint : {};
   const local = isJsonObject(endpoint.local) ? endpoint.local : undefined;
   const image = isJsonObject(endpoint.connector) ? endpoint.connector : undefined;

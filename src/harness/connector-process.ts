@@ -50,7 +50,10 @@ export class ConnectorProcess {
   private killTimer: NodeJS.Timeout | undefined;
   private killedByHarness = false;
 
-  constructor(private readonly rpc: string, launch: ConnectorLaunch) {
+  constructor(
+    private readonly rpc: string,
+    launch: ConnectorLaunch,
+  ) {
     const [file, ...args] = launch.command;
     if (file === undefined) throw new HarnessError('CONNECTOR_COMMAND', 'the connector command is empty');
     this.child = spawn(file, args, {

@@ -163,8 +163,8 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
       },
     });
     await inbox.expect('validated');
-    const validators = options.validate === false ? [] : bindings.map((b, index) =>
-      b.schema === undefined ? undefined : new BindingCombiner({ index, collection: b.collection, key: b.key, writeSchema: b.schema }));
+    const validators =
+      options.validate === false ? [] : bindings.map((b, index) => (b.schema === undefined ? undefined : new BindingCombiner({ index, collection: b.collection, key: b.key, writeSchema: b.schema })));
     for (const b of bindings) documents.set(b.name, []);
     send({
       open: {
@@ -190,8 +190,7 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
     const acks = expectOpened(opened).explicitAcknowledgements;
     let uncommitted: Array<{ binding: number; doc: Record<string, unknown> }> = [];
     const done = (): boolean =>
-      (options.maxCheckpoints !== undefined && checkpoints.length >= options.maxCheckpoints) ||
-      (options.until !== undefined && options.until({ documents, checkpoints, state }));
+      (options.maxCheckpoints !== undefined && checkpoints.length >= options.maxCheckpoints) || (options.until !== undefined && options.until({ documents, checkpoints, state }));
     let stopped = false;
     for (;;) {
       const m = await inbox.next();
@@ -239,18 +238,14 @@ function timeoutError(ms: number, checkpoints: number, cause?: unknown): Harness
   );
 }
 
-async function resolveBindings(
-  requested: InProcessOptions['bindings'],
-  config: unknown,
-  send: (request: unknown) => void,
-  inbox: Inbox,
-): Promise<Resolved[]> {
+async function resolveBindings(requested: InProcessOptions['bindings'], config: unknown, send: (request: unknown) => void, inbox: Inbox): Promise<Resolved[]> {
   send({ discover: { connectorType: 'LOCAL', config } });
   const discovered = (await inbox.expect('discovered')).bindings;
   const byName = new Map(discovered.map((d) => [String(d.resourceConfig.name), d]));
-  const wanted: InProcessBinding[] = requested === undefined
-    ? discovered.filter((d) => d.disable !== true).map((d) => ({ resourceConfig: { ...d.resourceConfig, name: String(d.resourceConfig.name) } }))
-    : requested.map((b) => (typeof b === 'string' ? { resourceConfig: { name: b } } : b));
+  const wanted: InProcessBinding[] =
+    requested === undefined
+      ? discovered.filter((d) => d.disable !== true).map((d) => ({ resourceConfig: { ...d.resourceConfig, name: String(d.resourceConfig.name) } }))
+      : requested.map((b) => (typeof b === 'string' ? { resourceConfig: { name: b } } : b));
   const problems: string[] = [];
   const out = wanted.map((b, i): Resolved => {
     const name = b.resourceConfig.name;

@@ -41,18 +41,7 @@ class UsageError extends CdkError {
   }
 }
 
-const VALUE_FLAGS = [
-  '--source',
-  '--name',
-  '--config',
-  '--sessions',
-  '--delay',
-  '--idle-timeout',
-  '--timeout',
-  '--state',
-  '--initial-state',
-  '--shards',
-];
+const VALUE_FLAGS = ['--source', '--name', '--config', '--sessions', '--delay', '--idle-timeout', '--timeout', '--state', '--initial-state', '--shards'];
 
 function duration(flag: string, value: string): number {
   try {

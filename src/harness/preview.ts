@@ -181,8 +181,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     env: { ...catalog?.env, ...options.env },
     onLog: options.onLog,
   };
-  const config =
-    typeof options.config === 'string' ? loadConfigFile(path.resolve(options.config)) : (options.config ?? catalog?.config ?? {});
+  const config = typeof options.config === 'string' ? loadConfigFile(path.resolve(options.config)) : (options.config ?? catalog?.config ?? {});
   const captureName = catalog?.captureName ?? options.captureName ?? 'acmeCo/preview';
   const plan = sessionPlan(options.sessions);
   const shards = options.shards ?? 1;
@@ -238,10 +237,13 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
   };
   // The timer only asks the sessions to stop; unref'd so a run that throws first leaves nothing behind.
   const stop = new AbortController();
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-    result.timedOut = true;
-    stop.abort();
-  }, options.timeoutMs);
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          result.timedOut = true;
+          stop.abort();
+        }, options.timeoutMs);
   timer?.unref();
 
   for (const [s, limit] of plan.entries()) {
@@ -334,10 +336,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
   clearTimeout(timer);
   if (result.timedOut && options.failOnTimeout === true && !result.stopConditionMet) {
     const waitedFor = hasStopCondition ? 'its stop condition held' : 'the connector finished';
-    throw new HarnessError(
-      'TIMEOUT',
-      `the capture was stopped after ${options.timeoutMs} ms, before ${waitedFor} (${result.documents} documents in ${result.transactions} transactions)`,
-    );
+    throw new HarnessError('TIMEOUT', `the capture was stopped after ${options.timeoutMs} ms, before ${waitedFor} (${result.documents} documents in ${result.transactions} transactions)`);
   }
   if (options.outputState) void emit([JSON.stringify(['connectorState', { updated: sortKeys(result.state) }])]);
   return result;

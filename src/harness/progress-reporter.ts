@@ -60,8 +60,7 @@ export class ProgressReporter {
       }
     }
     if (!this.isTTY) {
-      const fields =
-        event.type === 'session-start' ? { ...event, bindings: event.bindings.map((b) => b.collection) } : event;
+      const fields = event.type === 'session-start' ? { ...event, bindings: event.bindings.map((b) => b.collection) } : event;
       this.out.write(`${JSON.stringify({ level: 'info', msg: `preview ${event.type}`, fields })}\n`);
       return;
     }
@@ -83,8 +82,7 @@ export class ProgressReporter {
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
     const width = Math.max(0, ...[...this.stats.keys()].map((k) => k.length));
     const lines = [...this.stats.values()].map(
-      (s) =>
-        `  ${s.collection.padEnd(width)}  ${String(s.docs).padStart(8)} docs  ${(s.docs / seconds).toFixed(1).padStart(9)} docs/s  ${String(s.checkpoints).padStart(5)} checkpoints`,
+      (s) => `  ${s.collection.padEnd(width)}  ${String(s.docs).padStart(8)} docs  ${(s.docs / seconds).toFixed(1).padStart(9)} docs/s  ${String(s.checkpoints).padStart(5)} checkpoints`,
     );
     lines.push(`  ${this.transactions} transactions in ${seconds.toFixed(1)}s`);
     this.out.write(`${lines.join('\n')}\n`);

@@ -73,12 +73,7 @@ function describeResource(resource: JsonObject): string {
  * Runs spec, (discover,) and validate as the control plane and `flowctl preview` do, and derives each
  * binding's state key from the validated resource path.
  */
-export async function resolveTask(input: {
-  captureName: string;
-  launch: ConnectorLaunch;
-  config: unknown;
-  bindings?: BindingRequest[];
-}): Promise<ResolvedTask> {
+export async function resolveTask(input: { captureName: string; launch: ConnectorLaunch; config: unknown; bindings?: BindingRequest[] }): Promise<ResolvedTask> {
   const { launch, config, captureName } = input;
   const specResponse = await callUnary<'spec'>(launch, 'spec', { connectorType: 'LOCAL', config });
   const spec = specResponse.spec;
@@ -94,18 +89,14 @@ export async function resolveTask(input: {
   const prefix = captureName.includes('/') ? captureName.slice(0, captureName.lastIndexOf('/') + 1) : 'acmeCo/';
   let chosen: Array<{ resource: JsonObject; collection: string; schema: unknown; key: string[]; backfill: number }>;
   if (requested.length === 0) {
-    chosen = (discovered ?? [])
-      .filter((d) => !d.disable)
-      .map((d) => ({ resource: d.resourceConfig, collection: prefix + d.recommendedName, schema: d.documentSchema, key: d.key, backfill: 0 }));
+    chosen = (discovered ?? []).filter((d) => !d.disable).map((d) => ({ resource: d.resourceConfig, collection: prefix + d.recommendedName, schema: d.documentSchema, key: d.key, backfill: 0 }));
     if (chosen.length === 0) throw new CatalogError('the connector discovered no enabled bindings, so there is nothing to capture');
   } else {
     const byIdentity = new Map((discovered ?? []).map((d) => [resourceIdentity(d.resourceConfig, spec.resourcePathPointers), d]));
     chosen = requested.map((b, i) => {
       const found = byIdentity.get(resourceIdentity(b.resource, spec.resourcePathPointers));
       if ((b.schema === undefined || b.key === undefined) && !found) {
-        throw new CatalogError(
-          `binding ${i} (resource ${describeResource(b.resource)}) has no collection schema and was not found among the connector's discovered bindings`,
-        );
+        throw new CatalogError(`binding ${i} (resource ${describeResource(b.resource)}) has no collection schema and was not found among the connector's discovered bindings`);
       }
       return {
         resource: b.resource,
@@ -132,9 +123,7 @@ export async function resolveTask(input: {
     })),
   });
   if (validated.bindings.length !== chosen.length) {
-    throw new ConnectorProtocolError(
-      `validated response has ${validated.bindings.length} bindings but ${chosen.length} were requested; each binding needs one, in order`,
-    );
+    throw new ConnectorProtocolError(`validated response has ${validated.bindings.length} bindings but ${chosen.length} were requested; each binding needs one, in order`);
   }
   const paths = new Set<string>();
   const bindings = chosen.map((c, index): PreviewBinding => {

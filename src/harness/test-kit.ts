@@ -86,10 +86,7 @@ export async function runCapture(options: RunCaptureOptions): Promise<CaptureRun
   });
   if (until !== undefined && !result.stopConditionMet) {
     const wanted = typeof until === 'number' ? `${until} documents` : 'its until predicate';
-    throw new HarnessError(
-      'STOP_CONDITION_UNMET',
-      `the capture ended before reaching ${wanted} (${result.documents} documents in ${result.transactions} transactions)`,
-    );
+    throw new HarnessError('STOP_CONDITION_UNMET', `the capture ended before reaching ${wanted} (${result.documents} documents in ${result.transactions} transactions)`);
   }
   return { documents, checkpoints: result.checkpoints, state: result.state, lines: result.lines };
 }

@@ -63,10 +63,7 @@ export async function callUnary<T extends ConnectorResponse['type']>(
   if (response.type !== expected) {
     proc.fail(new ConnectorProtocolError(`expected a ${expected} response to ${rpc}, got ${response.type}`));
   }
-  const timer = setTimeout(
-    () => proc.fail(new ConnectorProtocolError(`connector did not exit within ${EXIT_GRACE_MS / 1000}s of answering ${rpc}`)),
-    EXIT_GRACE_MS,
-  );
+  const timer = setTimeout(() => proc.fail(new ConnectorProtocolError(`connector did not exit within ${EXIT_GRACE_MS / 1000}s of answering ${rpc}`)), EXIT_GRACE_MS);
   const outcome = await closed;
   clearTimeout(timer);
   const error = proc.errorFor(outcome);

@@ -8,36 +8,54 @@ import { metadata, type Class } from '../common/metadata';
 /** A personal or private-app access token sent on every request. */
 @Model({ name: 'AccessToken', title: 'AccessToken' })
 export class AccessTokenCredentials {
-  @Default('Private App Credentials') @IsOptional() @Equals('Private App Credentials')
+  @Default('Private App Credentials')
+  @IsOptional()
+  @Equals('Private App Credentials')
   credentials_title: 'Private App Credentials' = 'Private App Credentials';
 
-  @Title('Access Token') @Secret() @IsString() @IsNotEmpty()
+  @Title('Access Token')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   access_token!: string;
 }
 
 /** HTTP basic authentication. */
 @Model({ name: 'BasicAuth', title: 'BasicAuth' })
 export class BasicAuthCredentials {
-  @Default('Username & Password') @IsOptional() @Equals('Username & Password')
+  @Default('Username & Password')
+  @IsOptional()
+  @Equals('Username & Password')
   credentials_title: 'Username & Password' = 'Username & Password';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   username!: string;
 
-  @Title('Password') @Secret() @IsString()
+  @Title('Password')
+  @Secret()
+  @IsString()
   password!: string;
 }
 
 /** Fields every OAuth2 client has. */
 @Model({ title: 'OAuth' })
 export class OAuth2ClientCredentialsBase {
-  @Default('OAuth Credentials') @IsOptional() @Equals('OAuth Credentials')
+  @Default('OAuth Credentials')
+  @IsOptional()
+  @Equals('OAuth Credentials')
   credentials_title: 'OAuth Credentials' = 'OAuth Credentials';
 
-  @Title('Client Id') @Secret() @IsString() @IsNotEmpty()
+  @Title('Client Id')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   client_id!: string;
 
-  @Title('Client Secret') @Secret() @IsString() @IsNotEmpty()
+  @Title('Client Secret')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   client_secret!: string;
 }
 
@@ -47,7 +65,10 @@ export class OAuth2ClientCredentialsBase {
  */
 @Model({ name: 'BaseOAuth2Credentials', title: 'OAuth' })
 export class OAuth2Credentials extends OAuth2ClientCredentialsBase {
-  @Title('Refresh Token') @Secret() @IsString() @IsNotEmpty()
+  @Title('Refresh Token')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   refresh_token!: string;
 }
 
@@ -62,17 +83,23 @@ export class AuthorizationCodeOAuth2Credentials extends OAuth2ClientCredentialsB
 /** The resource-owner password grant. */
 @Model({ title: 'OAuth' })
 export class ResourceOwnerPasswordOAuth2Credentials extends OAuth2ClientCredentialsBase {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   username!: string;
 
-  @Title('Password') @Secret() @IsString()
+  @Title('Password')
+  @Secret()
+  @IsString()
   password!: string;
 }
 
 /** OAuth2 credentials whose access token does not expire; it is used as is. */
 @Model({ title: 'OAuth' })
 export class LongLivedClientCredentialsOAuth2Credentials extends OAuth2ClientCredentialsBase {
-  @Title('Access Token') @Secret() @IsString() @IsNotEmpty()
+  @Title('Access Token')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   access_token!: string;
 }
 
@@ -82,20 +109,33 @@ export class LongLivedClientCredentialsOAuth2Credentials extends OAuth2ClientCre
  */
 @Model({ title: 'OAuth' })
 export class RotatingOAuth2Credentials extends OAuth2Credentials {
-  @Title('Access Token') @Secret() @IsString() @IsNotEmpty()
+  @Title('Access Token')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   access_token!: string;
 
-  @Title('Access token expiration time.') @IsISO8601()
+  @Title('Access token expiration time.')
+  @IsISO8601()
   access_token_expires_at!: string;
 }
 
 /** A Google service account key (the JSON file Google issues), pasted into the config. */
 @Model({ name: 'GoogleServiceAccount', title: 'GoogleServiceAccount' })
 export class GoogleServiceAccountCredentials {
-  @Order(0) @Default('Google Service Account') @IsOptional() @Equals('Google Service Account')
+  @Order(0)
+  @Default('Google Service Account')
+  @IsOptional()
+  @Equals('Google Service Account')
   credentials_title: 'Google Service Account' = 'Google Service Account';
 
-  @Title('Google Service Account') @Description('Service account JSON key') @Secret() @Multiline() @Order(1) @IsString() @IsNotEmpty()
+  @Title('Google Service Account')
+  @Description('Service account JSON key')
+  @Secret()
+  @Multiline()
+  @Order(1)
+  @IsString()
+  @IsNotEmpty()
   service_account!: string;
 }
 

@@ -57,17 +57,25 @@ export class WebhookDocument extends BaseDocument {
 /** No authentication: anyone who can reach the URL can publish (the Python CDK's only mode). */
 @Model({ name: 'NoWebhookAuth', title: 'None' })
 export class NoWebhookAuth {
-  @Default('None') @IsOptional() @Equals('None')
+  @Default('None')
+  @IsOptional()
+  @Equals('None')
   auth_type: 'None' = 'None';
 }
 
 /** Requests must carry `Authorization: Bearer <token>`. */
 @Model({ name: 'BearerWebhookAuth', title: 'Bearer Token' })
 export class BearerWebhookAuth {
-  @Default('Bearer Token') @IsOptional() @Equals('Bearer Token')
+  @Default('Bearer Token')
+  @IsOptional()
+  @Equals('Bearer Token')
   auth_type: 'Bearer Token' = 'Bearer Token';
 
-  @Title('Token') @Description('Shared token senders put in the Authorization header') @Secret() @IsString() @IsNotEmpty()
+  @Title('Token')
+  @Description('Shared token senders put in the Authorization header')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   token!: string;
 }
 
@@ -77,25 +85,48 @@ export class BearerWebhookAuth {
  */
 @Model({ name: 'HmacWebhookAuth', title: 'HMAC Signature' })
 export class HmacWebhookAuth {
-  @Default('HMAC Signature') @IsOptional() @Equals('HMAC Signature')
+  @Default('HMAC Signature')
+  @IsOptional()
+  @Equals('HMAC Signature')
   auth_type: 'HMAC Signature' = 'HMAC Signature';
 
-  @Title('Signing Secret') @Secret() @IsString() @IsNotEmpty()
+  @Title('Signing Secret')
+  @Secret()
+  @IsString()
+  @IsNotEmpty()
   secret!: string;
 
-  @Title('Signature Header') @Default('X-Signature') @IsOptional() @IsString() @IsNotEmpty()
+  @Title('Signature Header')
+  @Default('X-Signature')
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   signature_header: string = 'X-Signature';
 
-  @Title('Signature Prefix') @Description("Text before the signature in the header, e.g. 'sha256='") @Default('') @IsOptional() @IsString()
+  @Title('Signature Prefix')
+  @Description("Text before the signature in the header, e.g. 'sha256='")
+  @Default('')
+  @IsOptional()
+  @IsString()
   signature_prefix: string = '';
 
-  @Title('Signature Encoding') @Default('hex') @IsOptional() @IsIn(['hex', 'base64'])
+  @Title('Signature Encoding')
+  @Default('hex')
+  @IsOptional()
+  @IsIn(['hex', 'base64'])
   signature_encoding: 'hex' | 'base64' = 'hex';
 
-  @Title('Timestamp Header') @Description('Header with the Unix time (seconds) of signing; the signed text is then `<timestamp>.<body>`') @IsOptional() @IsString()
+  @Title('Timestamp Header')
+  @Description('Header with the Unix time (seconds) of signing; the signed text is then `<timestamp>.<body>`')
+  @IsOptional()
+  @IsString()
   timestamp_header?: string;
 
-  @Title('Timestamp Tolerance (seconds)') @Default(300) @IsOptional() @IsInt() @Min(1)
+  @Title('Timestamp Tolerance (seconds)')
+  @Default(300)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   tolerance_seconds: number = 300;
 }
 

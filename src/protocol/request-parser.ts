@@ -9,8 +9,7 @@ import { ProtocolError } from '../common/errors';
 import type { Request } from './requests';
 
 /** Generated (typia) validator of request lines; extra properties are allowed and ignored. */
-export const validateRequest: (input: unknown) => Typia.IValidation<Request> =
-  typia.createValidate<Request>();
+export const validateRequest: (input: unknown) => Typia.IValidation<Request> = typia.createValidate<Request>();
 
 /** The request kinds, one of which each request line carries. */
 export const REQUEST_KINDS = ['spec', 'discover', 'validate', 'apply', 'open', 'acknowledge'] as const;

@@ -100,9 +100,7 @@ export function parseResponse(message: unknown): ConnectorResponse {
   const unknown = variants.find((k) => !RESPONSE_TYPES.includes(k) && !(k in PROTO_TYPE_NAMES));
   if (unknown !== undefined) throw new ConnectorProtocolError(`unknown field \`${unknown}\` in connector response`);
   if (variants.length !== 1) {
-    throw new ConnectorProtocolError(
-      `connector response must have exactly one of ${RESPONSE_TYPES.join(', ')}; got ${variants.length === 0 ? 'none' : variants.join(', ')}`,
-    );
+    throw new ConnectorProtocolError(`connector response must have exactly one of ${RESPONSE_TYPES.join(', ')}; got ${variants.length === 0 ? 'none' : variants.join(', ')}`);
   }
   const variant = variants[0]!;
   const type = PROTO_TYPE_NAMES[variant] ?? variant;
@@ -118,9 +116,7 @@ export function parseResponse(message: unknown): ConnectorResponse {
         resourcePathPointers: 'resource_path_pointers',
       });
       if (f.protocol !== PROTOCOL_VERSION) {
-        throw new ConnectorProtocolError(
-          `connector returned an unexpected protocol version: ${JSON.stringify(f.protocol ?? 0)} (expected ${PROTOCOL_VERSION})`,
-        );
+        throw new ConnectorProtocolError(`connector returned an unexpected protocol version: ${JSON.stringify(f.protocol ?? 0)} (expected ${PROTOCOL_VERSION})`);
       }
       return {
         type,

@@ -24,12 +24,7 @@ export function hasHook(def: ConnectorDefinition, hook: HookName): boolean {
  * `container`, awaiting it. Returns undefined when the connector does not declare the hook. The
  * result is typed by hook; the build step checked each is an instance method.
  */
-export async function callHook<K extends HookName>(
-  def: ConnectorDefinition,
-  container: DependencyContainer,
-  hook: K,
-  config: unknown,
-): Promise<HookResults[K] | undefined> {
+export async function callHook<K extends HookName>(def: ConnectorDefinition, container: DependencyContainer, hook: K, config: unknown): Promise<HookResults[K] | undefined> {
   const method = def.hooks[hook];
   if (method === undefined) return undefined;
   const connector = resolveClass(container, def.cls) as Record<string, (config: unknown) => unknown>;

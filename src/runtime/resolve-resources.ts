@@ -109,7 +109,9 @@ export function resolveBindings(def: ConnectorDefinition, resources: readonly Av
       continue;
     }
     if (resource.def.snapshot !== undefined && !b.collection.key.includes('/_meta/row_id')) {
-      problems.push(`binding ${i}: collection '${b.collection.name}' is bound to snapshot resource '${rc.name}' and so must be keyed on /_meta/row_id, but its key is ${JSON.stringify(b.collection.key)}`);
+      problems.push(
+        `binding ${i}: collection '${b.collection.name}' is bound to snapshot resource '${rc.name}' and so must be keyed on /_meta/row_id, but its key is ${JSON.stringify(b.collection.key)}`,
+      );
       continue;
     }
     // Two bindings of one resource would share one state key: each would resume from, and overwrite,

@@ -21,13 +21,7 @@ export interface RunContext {
  * Creates the per-run container: the validated config, the logger, one shared HTTP client (whose
  * in-flight requests abort with `signal`), and the token source from the connector's `@Auth()`.
  */
-export async function createRunContext(
-  def: ConnectorDefinition,
-  config: object | undefined,
-  log: Logger,
-  signal?: AbortSignal,
-  httpOptions: RunHttpOptions = {},
-): Promise<RunContext> {
+export async function createRunContext(def: ConnectorDefinition, config: object | undefined, log: Logger, signal?: AbortSignal, httpOptions: RunHttpOptions = {}): Promise<RunContext> {
   const http = new HttpClient({ ...httpOptions, log, ...(signal !== undefined ? { signal } : {}) });
   const container = createRunContainer({
     ...(config !== undefined ? { config, configClass: def.configClass } : {}),

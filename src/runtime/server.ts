@@ -100,14 +100,7 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
 type NextRequest = () => Promise<{ req: Request; kind: string } | undefined>;
 
 /** Serves `open`: migrates and prepares the config, resolves bindings, sends `opened`, runs the capture. */
-async function open(
-  def: ConnectorDefinition,
-  req: OpenRequest,
-  options: ServeOptions,
-  out: OutputWriter,
-  send: (msg: unknown) => Promise<void>,
-  next: NextRequest,
-): Promise<void> {
+async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOptions, out: OutputWriter, send: (msg: unknown) => Promise<void>, next: NextRequest): Promise<void> {
   const log = options.log;
   const abort = new AbortController();
   // A graceful stop ends the HTTP client's waits (back-off, pacing) at once; requests in flight finish.

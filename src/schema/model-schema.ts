@@ -26,9 +26,11 @@ export function modelProperties(cls: Class): PropertyInfo[] {
     // Decorators of one property run together, so class-validator's entry index orders properties;
     // a property with only our annotations sits where it was annotated among those entries.
     const ranked = new Map<string, number>();
-    all.filter((m) => m.target === c).forEach((m, i) => {
-      if (!ranked.has(m.propertyName)) ranked.set(m.propertyName, i * 2 + 1);
-    });
+    all
+      .filter((m) => m.target === c)
+      .forEach((m, i) => {
+        if (!ranked.has(m.propertyName)) ranked.set(m.propertyName, i * 2 + 1);
+      });
     for (const [name, ann] of metadata.getProperties(c)) {
       if (!ranked.has(name) && ann.position !== undefined) ranked.set(name, ann.position * 2);
     }
@@ -177,23 +179,64 @@ export class SchemaBuilder {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- class-validator metadata may omit constraints despite its type
       const c = v.constraints ?? [];
       switch (v.name) {
-        case 'isString': type = 'string'; break;
-        case 'isInt': type = 'integer'; break;
-        case 'isNumber': case 'isNumberString': type = v.name === 'isNumber' ? (type === 'integer' ? 'integer' : 'number') : 'string'; break;
-        case 'isBoolean': type = 'boolean'; break;
-        case 'isObject': type = 'object'; break;
-        case 'isDate': type = 'string'; s.format = 'date-time'; break;
-        case 'isPositive': s.exclusiveMinimum = 0; break;
-        case 'min': s.minimum = c[0]; break;
-        case 'max': s.maximum = c[0]; break;
-        case 'minLength': s.minLength = c[0]; break;
-        case 'maxLength': s.maxLength = c[0]; break;
-        case 'isLength': s.minLength = c[0]; if (c[1] !== undefined) s.maxLength = c[1]; break;
+        case 'isString':
+          type = 'string';
+          break;
+        case 'isInt':
+          type = 'integer';
+          break;
+        case 'isNumber':
+        case 'isNumberString':
+          type = v.name === 'isNumber' ? (type === 'integer' ? 'integer' : 'number') : 'string';
+          break;
+        case 'isBoolean':
+          type = 'boolean';
+          break;
+        case 'isObject':
+          type = 'object';
+          break;
+        case 'isDate':
+          type = 'string';
+          s.format = 'date-time';
+          break;
+        case 'isPositive':
+          s.exclusiveMinimum = 0;
+          break;
+        case 'min':
+          s.minimum = c[0];
+          break;
+        case 'max':
+          s.maximum = c[0];
+          break;
+        case 'minLength':
+          s.minLength = c[0];
+          break;
+        case 'maxLength':
+          s.maxLength = c[0];
+          break;
+        case 'isLength':
+          s.minLength = c[0];
+          if (c[1] !== undefined) s.maxLength = c[1];
+          break;
         // A RegExp's source escapes '/'; Pydantic writes the pattern as given.
-        case 'matches': s.pattern = c[0] instanceof RegExp ? c[0].source.replace(/\\\//g, '/') : String(c[0]); break;
-        case 'isIn': s.enum = [...(c[0] as unknown[])]; break;
-        case 'isEnum': s.enum = [...new Set(Object.entries(c[0] as Record<string, unknown>).filter(([k]) => !/^\d+$/.test(k)).map(([, x]) => x))]; break;
-        case 'equals': s.const = c[0]; break;
+        case 'matches':
+          s.pattern = c[0] instanceof RegExp ? c[0].source.replace(/\\\//g, '/') : String(c[0]);
+          break;
+        case 'isIn':
+          s.enum = [...(c[0] as unknown[])];
+          break;
+        case 'isEnum':
+          s.enum = [
+            ...new Set(
+              Object.entries(c[0] as Record<string, unknown>)
+                .filter(([k]) => !/^\d+$/.test(k))
+                .map(([, x]) => x),
+            ),
+          ];
+          break;
+        case 'equals':
+          s.const = c[0];
+          break;
         default:
           if (v.name !== undefined && STRING_FORMATS[v.name] !== undefined) {
             type = 'string';

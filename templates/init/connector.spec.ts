@@ -41,9 +41,7 @@ describe('__ConnectorClass__', () => {
     ];
     // Documents of several transactions: compare each collection's in capture order.
     const order = ['acmeCo/items', 'acmeCo/categories'];
-    const actual = result.lines
-      .map((line) => JSON.parse(line) as [string, unknown])
-      .sort((x, y) => order.indexOf(x[0]) - order.indexOf(y[0]));
+    const actual = result.lines.map((line) => JSON.parse(line) as [string, unknown]).sort((x, y) => order.indexOf(x[0]) - order.indexOf(y[0]));
     assert.deepEqual(compareCaptureRecords(expected, actual), []);
 
     // The next session resumes after the last item.

@@ -1,13 +1,7 @@
 import { expect } from 'chai';
 import { IsInt, IsString } from 'class-validator';
 import { StoppedError } from '../../../src/common/errors';
-import {
-  HttpAbortedError,
-  HttpClient,
-  HttpError,
-  HttpTransportError,
-  ResponseValidationError,
-} from '../../../src/common/http';
+import { HttpAbortedError, HttpClient, HttpError, HttpTransportError, ResponseValidationError } from '../../../src/common/http';
 import { FAST_RETRY, deferred, memoryLogger, sendJson, startServer, type TestServer } from './test-server';
 
 describe('HttpClient', () => {
@@ -278,9 +272,7 @@ describe('HttpClient', () => {
       @IsString() id!: string;
       @IsInt() qty!: number;
     }
-    server = await startServer((req, res) =>
-      req.url === '/good' ? sendJson(res, 200, [{ id: 'a', qty: 1 }]) : sendJson(res, 200, { id: 7, qty: 'many' }),
-    );
+    server = await startServer((req, res) => (req.url === '/good' ? sendJson(res, 200, [{ id: 'a', qty: 1 }]) : sendJson(res, 200, { id: 7, qty: 'many' })));
     http = new HttpClient();
     const orders = await http.requestJson(`${server.url}/good`, { model: Order, array: true });
     expect(orders[0]).to.be.instanceOf(Order);

@@ -47,7 +47,7 @@ describe('JWT token sources', () => {
       } catch {
         return sendJson(res, 400, { error: 'invalid_grant', error_description: 'signature or claims rejected' });
       }
-      sendJson(res, 200, { access_token: `exchanged-${n}`, expires_in: 3600, ...fields.client_id === undefined ? {} : { client: fields.client_id } });
+      sendJson(res, 200, { access_token: `exchanged-${n}`, expires_in: 3600, ...(fields.client_id === undefined ? {} : { client: fields.client_id }) });
     });
   }
 
@@ -60,7 +60,14 @@ describe('JWT token sources', () => {
     const s = await api();
     const escaped = rsa.pkcs1.trim().replace(/\n/g, '\\n');
     const nowMs = Date.now();
-    const source = TokenSource.salesforceJwt({ clientId: 'consumer-key-1', username: 'ann@example.com', privateKey: escaped, loginUrl: 'https://test.salesforce.com', tokenUrl: `${t.url}/services/oauth2/token`, clock: () => nowMs });
+    const source = TokenSource.salesforceJwt({
+      clientId: 'consumer-key-1',
+      username: 'ann@example.com',
+      privateKey: escaped,
+      loginUrl: 'https://test.salesforce.com',
+      tokenUrl: `${t.url}/services/oauth2/token`,
+      clock: () => nowMs,
+    });
     http = new HttpClient({ tokenSource: source });
     const answers = await Promise.all(Array.from({ length: 20 }, () => http!.requestJson(`${s.url}/`)));
     expect(answers.every((a) => (a as { auth: string }).auth === 'Bearer exchanged-1')).to.equal(true);
@@ -77,7 +84,10 @@ describe('JWT token sources', () => {
     const verify = { issuer: 'box-client', audience: '' };
     const t = await tokenEndpoint(rsa.publicKey, verify, seen);
     verify.audience = `${t.url}/oauth2/token`;
-    const config = JSON.stringify({ boxAppSettings: { clientID: 'box-client', clientSecret: 'box-secret-1', appAuth: { publicKeyID: 'pk-7', privateKey: rsa.encrypted, passphrase: 'box-passphrase' } }, enterpriseID: '4242' });
+    const config = JSON.stringify({
+      boxAppSettings: { clientID: 'box-client', clientSecret: 'box-secret-1', appAuth: { publicKeyID: 'pk-7', privateKey: rsa.encrypted, passphrase: 'box-passphrase' } },
+      enterpriseID: '4242',
+    });
     http = new HttpClient({ tokenSource: TokenSource.boxJwt(config, { tokenUrl: `${t.url}/oauth2/token` }) });
     const s = await api();
     expect(await http.requestJson(`${s.url}/`)).to.deep.equal({ auth: 'Bearer exchanged-1' });
@@ -117,7 +127,15 @@ describe('JWT token sources', () => {
     const s = await api();
     const jwk = JSON.stringify(privateKey.export({ format: 'jwk' }));
     http = new HttpClient({
-      tokenSource: TokenSource.jwt({ key: jwk, issuer: 'svc', subject: 'user-9', audience: ['aud-1', 'aud-2'], scopes: ['read', 'write'], claims: { tenant: 't-1' }, exchange: { tokenUrl: `${t.url}/token`, body: 'json', extraBody: { client_id: 'cid' } } }),
+      tokenSource: TokenSource.jwt({
+        key: jwk,
+        issuer: 'svc',
+        subject: 'user-9',
+        audience: ['aud-1', 'aud-2'],
+        scopes: ['read', 'write'],
+        claims: { tenant: 't-1' },
+        exchange: { tokenUrl: `${t.url}/token`, body: 'json', extraBody: { client_id: 'cid' } },
+      }),
     });
     expect(await http.requestJson(`${s.url}/`)).to.deep.equal({ auth: 'Bearer exchanged-1' });
     expect(t.requests[0]!.headers['content-type']).to.match(/^application\/json/);
@@ -188,8 +206,13 @@ describe('JWT token sources', () => {
 
   it('asks for the passphrase of an encrypted key, and normalises pasted PEM text', async () => {
     http = new HttpClient();
-    const err = await TokenSource.jwt({ key: rsa.encrypted, issuer: 'x' }).authorization(http).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(TokenError).with.property('message').that.match(/encrypted; configure its passphrase/);
+    const err = await TokenSource.jwt({ key: rsa.encrypted, issuer: 'x' })
+      .authorization(http)
+      .catch((e: unknown) => e);
+    expect(err)
+      .to.be.instanceOf(TokenError)
+      .with.property('message')
+      .that.match(/encrypted; configure its passphrase/);
     const oneLine = `"${rsa.pkcs8.replace(/\n/g, ' ')}"`;
     expect(normalizePem(oneLine)).to.equal(rsa.pkcs8);
     expect(normalizePem(rsa.pkcs8.replace(/\n/g, '\r\n'))).to.equal(rsa.pkcs8);

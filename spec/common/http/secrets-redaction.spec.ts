@@ -22,13 +22,9 @@ describe('HttpClient secret redaction', () => {
 
   it('keeps tokens, client secrets and secret query values out of every log line and error', async () => {
     // The token endpoint first fails with a body echoing the form (client secret, refresh token).
-    const t = await startServer((_req, res, body, n) =>
-      n === 1 ? sendJson(res, 503, { echo: body }) : sendJson(res, 200, { access_token: 'issued-token-zz9', expires_in: 3600 }),
-    );
+    const t = await startServer((_req, res, body, n) => (n === 1 ? sendJson(res, 503, { echo: body }) : sendJson(res, 200, { access_token: 'issued-token-zz9', expires_in: 3600 })));
     // The API echoes the credentials header and URL in its errors: 500 (retried, logged) then 403.
-    const s = await startServer((req, res, _body, n) =>
-      sendJson(res, n === 1 ? 500 : 403, { error: 'denied', auth: req.headers.authorization, url: req.url }),
-    );
+    const s = await startServer((req, res, _body, n) => sendJson(res, n === 1 ? 500 : 403, { error: 'denied', auth: req.headers.authorization, url: req.url }));
     servers.push(t, s);
     const mem = memoryLogger();
     http = new HttpClient({
@@ -88,7 +84,10 @@ describe('HttpClient secret redaction', () => {
       () => http!.request(`${s.url}/p/${encodeURIComponent(secret)}`),
       () => http!.request(`${s.url}/j`, { method: 'POST', json: { secret } }),
     ]) {
-      const err = (await send().then(() => undefined, (e: unknown) => e as HttpError))!;
+      const err = (await send().then(
+        () => undefined,
+        (e: unknown) => e as HttpError,
+      ))!;
       expect(err.status).to.equal(400);
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- collects whatever text the error carries
       texts.push(err.message, String((err as { body?: unknown }).body ?? ''));

@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import { exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
-import {
-  HttpClient,
-  HttpError,
-  TokenError,
-  TokenSource,
-  oauth2Spec,
-  type Authorization,
-  type RotatingCredentials,
-} from '../../../src/common/http';
+import { HttpClient, HttpError, TokenError, TokenSource, oauth2Spec, type Authorization, type RotatingCredentials } from '../../../src/common/http';
 import { DefinitionError } from '../../../src/common/errors';
 import { FAST_RETRY, sendJson, startServer, type TestServer } from './test-server';
 
@@ -58,7 +50,9 @@ describe('TokenSource', () => {
   it('sends basic auth, and a 401 for a fixed credential is not retried', async () => {
     const s = await api((auth) => auth === `Basic ${Buffer.from('ann:pass-word').toString('base64')}`);
     http = new HttpClient({ tokenSource: TokenSource.basicAuth('ann', 'pass-word') });
-    expect(await http.requestJson(`${s.url}/`)).to.have.property('auth').that.match(/^Basic /);
+    expect(await http.requestJson(`${s.url}/`))
+      .to.have.property('auth')
+      .that.match(/^Basic /);
     http.tokenSource = TokenSource.basicAuth({ credentials_title: 'Username & Password', username: 'ann', password: 'wrong-pass' });
     try {
       await http.request(`${s.url}/`);
@@ -72,7 +66,10 @@ describe('TokenSource', () => {
   it('exchanges a refresh token (client credentials in the form) and caches the token', async () => {
     const t = await tokenEndpoint();
     const s = await api();
-    const source = TokenSource.oauth2({ ...creds, refresh_token: 'refresh-1' }, { spec: oauth2Spec({ provider: 'p', authUrlTemplate: 'https://a', accessTokenUrlTemplate: `${t.url}/token` }), extraBody: { expires_in: 7200 } });
+    const source = TokenSource.oauth2(
+      { ...creds, refresh_token: 'refresh-1' },
+      { spec: oauth2Spec({ provider: 'p', authUrlTemplate: 'https://a', accessTokenUrlTemplate: `${t.url}/token` }), extraBody: { expires_in: 7200 } },
+    );
     http = new HttpClient({ tokenSource: source });
     expect(await http.requestJson(`${s.url}/`)).to.deep.equal({ auth: 'Bearer tok-1' });
     expect(await http.requestJson(`${s.url}/`)).to.deep.equal({ auth: 'Bearer tok-1' });
@@ -108,13 +105,13 @@ describe('TokenSource', () => {
   });
 
   it('rejects token URL templates only Flow can render', () => {
-    expect(() => TokenSource.oauth2({ ...creds, refresh_token: 'r-abc' }, { spec: oauth2Spec({ provider: 'p', authUrlTemplate: 'x', accessTokenUrlTemplate: 'https://{{{ config.region }}}.x/token' }) }))
-      .to.throw(TokenError, /tokenUrl/);
+    expect(() =>
+      TokenSource.oauth2({ ...creds, refresh_token: 'r-abc' }, { spec: oauth2Spec({ provider: 'p', authUrlTemplate: 'x', accessTokenUrlTemplate: 'https://{{{ config.region }}}.x/token' }) }),
+    ).to.throw(TokenError, /tokenUrl/);
   });
 
   it('checks oauth2Spec options and reports every problem', () => {
-    expect(() => oauth2Spec({ provider: '', authUrlTemplate: '', accessTokenUrlTemplate: 'u', accessTokenMethod: 'FETCH' }))
-      .to.throw(DefinitionError, /3 problems/);
+    expect(() => oauth2Spec({ provider: '', authUrlTemplate: '', accessTokenUrlTemplate: 'u', accessTokenMethod: 'FETCH' })).to.throw(DefinitionError, /3 problems/);
     const spec = oauth2Spec({ provider: 'p', authUrlTemplate: 'a', accessTokenUrlTemplate: 't', accessTokenHeaders: { h: 'v' }, refreshTokenMethod: undefined });
     expect(spec).to.deep.equal({ provider: 'p', authUrlTemplate: 'a', accessTokenUrlTemplate: 't', accessTokenHeaders: { h: 'v' } });
     expect(Object.isFrozen(spec)).to.equal(true);
@@ -173,7 +170,9 @@ describe('TokenSource', () => {
     } catch (err) {
       expect(err).to.be.instanceOf(TokenError);
       expect((err as TokenError).userError).to.equal(true);
-      expect((err as TokenError).message).to.include('invalid_grant').and.include('re-authenticate');
+      expect((err as TokenError).message)
+        .to.include('invalid_grant')
+        .and.include('re-authenticate');
     }
     expect(s.requests).to.have.length(0);
   });
@@ -186,7 +185,9 @@ describe('TokenSource', () => {
       await http.request(`${t.url}/`);
       expect.fail('should throw');
     } catch (err) {
-      expect((err as Error).message).to.include('[token, expires]').and.not.include('hidden-value-1');
+      expect((err as Error).message)
+        .to.include('[token, expires]')
+        .and.not.include('hidden-value-1');
     }
   });
 

@@ -31,7 +31,10 @@ describe('IncrementalCsvProcessor', () => {
   it('accepts \\n, \\r\\n and \\r line terminators', async () => {
     for (const eol of ['\n', '\r\n', '\r']) {
       const text = ['name,age', 'John,25', 'Jane,30'].join(eol);
-      expect(await rows(text, {}, 3), JSON.stringify(eol)).to.deep.equal([{ name: 'John', age: '25' }, { name: 'Jane', age: '30' }]);
+      expect(await rows(text, {}, 3), JSON.stringify(eol)).to.deep.equal([
+        { name: 'John', age: '25' },
+        { name: 'Jane', age: '30' },
+      ]);
       expect(await rows(text, { lineTerminator: eol as '\n' }, 3)).to.have.length(2);
     }
   });
@@ -43,7 +46,10 @@ describe('IncrementalCsvProcessor', () => {
   });
 
   it('uses the given field names for input without a header', async () => {
-    expect(await rows('John,25\nJane,30', { fieldNames: ['name', 'age'] })).to.deep.equal([{ name: 'John', age: '25' }, { name: 'Jane', age: '30' }]);
+    expect(await rows('John,25\nJane,30', { fieldNames: ['name', 'age'] })).to.deep.equal([
+      { name: 'John', age: '25' },
+      { name: 'Jane', age: '30' },
+    ]);
   });
 
   it('rejects rows of the wrong width, naming the row and line', async () => {
@@ -59,8 +65,14 @@ describe('IncrementalCsvProcessor', () => {
 
   it('treats empty fields as empty strings, or as null on request', async () => {
     const text = 'name,age\nJohn,\n,\n';
-    expect(await rows(text)).to.deep.equal([{ name: 'John', age: '' }, { name: '', age: '' }]);
-    expect(await rows(text, { emptyAsNull: true })).to.deep.equal([{ name: 'John', age: null }, { name: null, age: null }]);
+    expect(await rows(text)).to.deep.equal([
+      { name: 'John', age: '' },
+      { name: '', age: '' },
+    ]);
+    expect(await rows(text, { emptyAsNull: true })).to.deep.equal([
+      { name: 'John', age: null },
+      { name: null, age: null },
+    ]);
     expect(await rows('a,b\nNULL,x\n', { nullValues: ['NULL'] })).to.deep.equal([{ a: null, b: 'x' }]);
   });
 
@@ -78,7 +90,11 @@ describe('IncrementalCsvProcessor', () => {
 
   it('decodes utf-8, utf-16le and latin1 with characters split across chunks', async () => {
     const text = 'name,city\nJosé,São Paulo\n张三,北京\n😀,x\n';
-    const want = [{ name: 'José', city: 'São Paulo' }, { name: '张三', city: '北京' }, { name: '😀', city: 'x' }];
+    const want = [
+      { name: 'José', city: 'São Paulo' },
+      { name: '张三', city: '北京' },
+      { name: '😀', city: 'x' },
+    ];
     for (const size of [1, 3]) {
       expect(await rows(Buffer.from(text, 'utf8'), {}, size)).to.deep.equal(want);
       expect(await rows(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), { encoding: 'utf-16le' }, size)).to.deep.equal(want);
@@ -103,7 +119,10 @@ describe('IncrementalCsvProcessor', () => {
     }
     const people = await collect(new IncrementalCsvProcessor(chunked('name,age\nJohn,\nJane,30', 4), { model: Person, emptyAsNull: true }));
     expect(people[0]).to.be.instanceOf(Person);
-    expect(people.map((p) => [p.name, p.age])).to.deep.equal([['John', null], ['Jane', '30']]);
+    expect(people.map((p) => [p.name, p.age])).to.deep.equal([
+      ['John', null],
+      ['Jane', '30'],
+    ]);
     const err = await rejection(() => collect(new IncrementalCsvProcessor(chunked('name,age\n,1', 4), { model: Person, emptyAsNull: true })));
     expect(err).to.be.instanceOf(StreamValidationError);
     expect(err.message).to.match(/CSV row 1 \(line 2\) is invalid: name:/);

@@ -15,7 +15,10 @@ describe('IncrementalJsonProcessor', () => {
       title: 'array items under a nested prefix, with the rest as remainder',
       doc: '{"count": 2, "next": "p2", "data": {"items": [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}], "total": 10}}',
       prefix: 'data.items.item',
-      items: [{ id: 1, v: 'a' }, { id: 2, v: 'b' }],
+      items: [
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+      ],
       remainder: { count: 2, next: 'p2', data: { items: [], total: 10 } },
     },
     {
@@ -181,7 +184,10 @@ describe('IncrementalJsonProcessor', () => {
         }
       }
       const items = await collect(new IncrementalJsonProcessor(chunked('{"children": [{"id": 1}, {"id": 2}]}', 3), { prefix: 'children.item', model: Child, context: { parentId: 'p-9' } }));
-      expect(items.map((c) => [c.id, c.parentId])).to.deep.equal([[1, 'p-9'], [2, 'p-9']]);
+      expect(items.map((c) => [c.id, c.parentId])).to.deep.equal([
+        [1, 'p-9'],
+        [2, 'p-9'],
+      ]);
     });
 
     it('names the failing item and property', async () => {

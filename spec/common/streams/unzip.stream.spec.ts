@@ -24,7 +24,14 @@ describe('unzipStream', () => {
       { name: 'ünï.txt', data: 'x'.repeat(300), method: 'deflate', descriptor: 'unsigned' },
       { name: 'last.txt', data: '' },
     ]);
-    const want: [string, string][] = [['a.txt', 'alpha'], ['dir/b.json', '{"b": 1}'], ['c.txt', big], ['empty.txt', ''], ['ünï.txt', 'x'.repeat(300)], ['last.txt', '']];
+    const want: [string, string][] = [
+      ['a.txt', 'alpha'],
+      ['dir/b.json', '{"b": 1}'],
+      ['c.txt', big],
+      ['empty.txt', ''],
+      ['ünï.txt', 'x'.repeat(300)],
+      ['last.txt', ''],
+    ];
     for (const size of chunkSizes(zip.length)) expect(await unzipAll(zip, size), `chunk size ${size}`).to.deep.equal(want);
   });
 
@@ -67,16 +74,28 @@ describe('unzipStream', () => {
         // `-fd` forces data descriptors, the streamed layout HTTP exports use.
         execFileSync('zip', ['-q', '-fd', zipPath, 'one.txt', 'two.txt'], { cwd: dir });
       } else {
-        writeFileSync(zipPath, buildZip([{ name: 'one.txt', data: big, method: 'deflate', descriptor: 'signed' }, { name: 'two.txt', data: 'two' }]));
+        writeFileSync(
+          zipPath,
+          buildZip([
+            { name: 'one.txt', data: big, method: 'deflate', descriptor: 'signed' },
+            { name: 'two.txt', data: 'two' },
+          ]),
+        );
       }
-      expect(await unzipAll(readFileSync(zipPath), 4096)).to.deep.equal([['one.txt', big], ['two.txt', 'two']]);
+      expect(await unzipAll(readFileSync(zipPath), 4096)).to.deep.equal([
+        ['one.txt', big],
+        ['two.txt', 'two'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('fails on truncated input and corrupt data', async () => {
-    const zip = buildZip([{ name: 'a.txt', data: big, method: 'deflate', descriptor: 'signed' }, { name: 'b.txt', data: 'bee' }]);
+    const zip = buildZip([
+      { name: 'a.txt', data: big, method: 'deflate', descriptor: 'signed' },
+      { name: 'b.txt', data: 'bee' },
+    ]);
     for (const cut of [10, 200, zip.indexOf('bee') + 1]) {
       const err = await rejection(() => unzipAll(zip.subarray(0, cut), 64));
       expect(err, `cut ${cut}`).to.be.instanceOf(StreamParseError);

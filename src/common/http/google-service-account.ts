@@ -64,8 +64,7 @@ export class GoogleServiceAccountTokenSource extends JwtTokenSource {
       lifetimeSeconds: ASSERTION_LIFETIME_S,
       maxLifetimeSeconds: ASSERTION_LIFETIME_S,
       exchange: { tokenUrl: tokenUri },
-      invalidGrantHint:
-        'the key was deleted or disabled, this machine\'s clock is off, or (with a subject) domain-wide delegation is not granted for these scopes',
+      invalidGrantHint: "the key was deleted or disabled, this machine's clock is off, or (with a subject) domain-wide delegation is not granted for these scopes",
     });
   }
 }

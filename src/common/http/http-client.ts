@@ -20,14 +20,7 @@ import { HttpAbortedError, HttpError, bodyExcerpt, registerQuerySecrets, HttpTra
 import { splitLines } from './lines';
 import { DEFAULT_ADAPTIVE, HostLimiter, type AdaptiveOptions, type HostBudget } from './rate-limiter';
 import { toModel } from './response-validation';
-import {
-  DEFAULT_RETRY,
-  backoffMs,
-  classifyTransportError,
-  parseRetryAfter,
-  sleep,
-  type RetryOptions,
-} from './retry-policy';
+import { DEFAULT_RETRY, backoffMs, classifyTransportError, parseRetryAfter, sleep, type RetryOptions } from './retry-policy';
 import type { Authorization, TokenSource } from './token-source';
 
 /** Bytes of an error response kept for `shouldRetry` and the error message. */
@@ -154,13 +147,8 @@ export class HttpClient {
   requestJson<T = unknown>(url: string | URL, options?: RequestOptions): Promise<T>;
   requestJson<T extends object>(url: string | URL, options: RequestOptions & { model: ClassConstructor<T>; array?: false }): Promise<T>;
   requestJson<T extends object>(url: string | URL, options: RequestOptions & { model: ClassConstructor<T>; array: true }): Promise<T[]>;
-  async requestJson(
-    url: string | URL,
-    options: RequestOptions & { model?: ClassConstructor<object>; array?: boolean } = {},
-  ): Promise<unknown> {
-    const headers = options.headers?.accept === undefined && options.headers?.Accept === undefined
-      ? { accept: 'application/json', ...options.headers }
-      : options.headers;
+  async requestJson(url: string | URL, options: RequestOptions & { model?: ClassConstructor<object>; array?: boolean } = {}): Promise<unknown> {
+    const headers = options.headers?.accept === undefined && options.headers?.Accept === undefined ? { accept: 'application/json', ...options.headers } : options.headers;
     const bytes = await this.request(url, { ...options, headers });
     const method = (options.method ?? 'GET').toUpperCase();
     let value: unknown;
@@ -201,14 +189,7 @@ export class HttpClient {
     );
   }
 
-  private async *streamBody(
-    body: Readable,
-    release: () => void,
-    method: string,
-    url: URL,
-    attempts: number,
-    requestSignal: AbortSignal | undefined,
-  ): AsyncGenerator<Buffer> {
+  private async *streamBody(body: Readable, release: () => void, method: string, url: URL, attempts: number, requestSignal: AbortSignal | undefined): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of body as AsyncIterable<Buffer>) yield chunk;
     } catch (err) {
@@ -428,7 +409,12 @@ export class HttpClient {
     const wait = retryAfter ?? backoffMs(ex.rateLimited, retry.rateLimitBaseDelayMs, retry.maxDelayMs);
     if (now - ex.rateLimitedSince + wait > retry.maxRateLimitWaitMs) {
       throw new HttpError({
-        status: 429, method: ex.method, url: ex.target, contentType: headerValue(res.headers['content-type']), body: errorBody, attempts: ex.attempts,
+        status: 429,
+        method: ex.method,
+        url: ex.target,
+        contentType: headerValue(res.headers['content-type']),
+        body: errorBody,
+        attempts: ex.attempts,
         reason: `still rate limited after waiting ${Math.round((now - ex.rateLimitedSince) / 1000)} s (next wait ${Math.round(wait / 1000)} s exceeds the ${Math.round(retry.maxRateLimitWaitMs / 1000)} s budget)`,
       });
     }
@@ -451,16 +437,18 @@ export class HttpClient {
     const retryable = options.shouldRetry === undefined || options.shouldRetry(status, res.headers, errorBody, ex.attempts);
     if (!retryable || ex.failures >= ex.retry.maxRetries) {
       throw new HttpError({
-        status, method: ex.method, url: ex.target, contentType, body: errorBody, attempts: ex.attempts,
+        status,
+        method: ex.method,
+        url: ex.target,
+        contentType,
+        body: errorBody,
+        attempts: ex.attempts,
         reason: retryable ? 'server error persisted' : undefined,
       });
     }
     ex.failures++;
     const wait = backoffMs(ex.failures, ex.retry.baseDelayMs, ex.retry.maxDelayMs);
-    this.log.warn(
-      { method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, status, contentType, body: bodyExcerpt(errorBody, 500), retryInMs: wait },
-      'server error (will retry)',
-    );
+    this.log.warn({ method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, status, contentType, body: bodyExcerpt(errorBody, 500), retryInMs: wait }, 'server error (will retry)');
     await this.wait(wait, ex);
   }
 
@@ -470,10 +458,7 @@ export class HttpClient {
     if (kind === undefined || ex.failures >= ex.retry.maxRetries) throw this.failure(err, ex);
     ex.failures++;
     const wait = backoffMs(ex.failures, ex.retry.baseDelayMs, ex.retry.maxDelayMs);
-    this.log.warn(
-      { method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, failure: kind, error: redactSecrets((err as Error).message), retryInMs: wait },
-      'request failed (will retry)',
-    );
+    this.log.warn({ method: ex.method, url: redactUrl(ex.target), attempt: ex.attempts, failure: kind, error: redactSecrets((err as Error).message), retryInMs: wait }, 'request failed (will retry)');
     await this.wait(wait, ex);
   }
 

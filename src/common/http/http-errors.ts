@@ -126,13 +126,7 @@ export class HttpTransportError extends CdkError {
   constructor(failure: TransportFailure, method: string, url: string | URL, attempts: number, cause: unknown) {
     const redacted = redactUrl(url);
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(
-      failure === 'timeout' ? 'HTTP_TIMEOUT' : 'HTTP_TRANSPORT',
-      redactSecrets(
-        `${method} ${redacted} failed (${failure}${attempts > 1 ? `, ${attempts} attempts` : ''}): ${why}`,
-      ),
-      { cause },
-    );
+    super(failure === 'timeout' ? 'HTTP_TIMEOUT' : 'HTTP_TRANSPORT', redactSecrets(`${method} ${redacted} failed (${failure}${attempts > 1 ? `, ${attempts} attempts` : ''}): ${why}`), { cause });
     this.failure = failure;
     this.method = method;
     this.url = redacted;
@@ -151,11 +145,7 @@ export class HttpAbortedError extends CdkError {
 export class ResponseValidationError extends CdkError {
   readonly problems: readonly string[];
   constructor(method: string, url: string | URL, problems: readonly string[], cause?: unknown) {
-    super(
-      'HTTP_RESPONSE_INVALID',
-      redactSecrets(`response to ${method} ${redactUrl(url)} is invalid: ${problems.join('; ')}`),
-      { cause },
-    );
+    super('HTTP_RESPONSE_INVALID', redactSecrets(`response to ${method} ${redactUrl(url)} is invalid: ${problems.join('; ')}`), { cause });
     this.problems = problems;
   }
 }

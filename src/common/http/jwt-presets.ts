@@ -33,8 +33,7 @@ export function salesforceJwt(o: SalesforceJwtOptions): JwtTokenSource {
     lifetimeSeconds: 180,
     maxLifetimeSeconds: 180,
     exchange: { tokenUrl: o.tokenUrl ?? `${login}/services/oauth2/token`, parseResponse: o.parseResponse },
-    invalidGrantHint:
-      'the user is not pre-authorized for the connected app (or the username, consumer key or login URL is wrong, or the certificate uploaded to the app does not match the key)',
+    invalidGrantHint: 'the user is not pre-authorized for the connected app (or the username, consumer key or login URL is wrong, or the certificate uploaded to the app does not match the key)',
   });
 }
 
@@ -99,8 +98,7 @@ export function boxJwt(config: string | BoxJwtOptions, overrides: Partial<BoxJwt
     lifetimeSeconds: 45,
     maxLifetimeSeconds: 60,
     exchange: { tokenUrl, extraBody: { client_id: o.clientId, client_secret: o.clientSecret } },
-    invalidGrantHint:
-      'the app is not authorized in the Box Admin Console, or the public key ID, enterprise ID or user ID is wrong, or this machine\'s clock is off by more than a minute',
+    invalidGrantHint: "the app is not authorized in the Box Admin Console, or the public key ID, enterprise ID or user ID is wrong, or this machine's clock is off by more than a minute",
   });
 }
 

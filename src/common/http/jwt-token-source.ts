@@ -64,8 +64,7 @@ export interface JwtTokenOptions extends CachedTokenOptions {
   invalidGrantHint?: string;
 }
 
-const GENERIC_HINT =
-  'check that the key, issuer (iss), subject (sub) and audience (aud) match what the provider has registered, and that this machine\'s clock is right';
+const GENERIC_HINT = "check that the key, issuer (iss), subject (sub) and audience (aud) match what the provider has registered, and that this machine's clock is right";
 
 /**
  * JWT authentication on top of {@link CachedTokenSource} (cached tokens, single-flight refresh, a
@@ -160,10 +159,10 @@ export class JwtTokenSource extends CachedTokenSource {
     const answer = oauthError(err.bodyExcerpt);
     if (answer?.error === 'invalid_grant') {
       const detail = answer.description === undefined ? '' : `: ${answer.description}`;
-      return new TokenError(
-        `${this.what}: the token endpoint refused the credentials (invalid_grant${detail}); likely cause: ${this.jwt.invalidGrantHint ?? GENERIC_HINT}`,
-        { cause: err, userError: true },
-      );
+      return new TokenError(`${this.what}: the token endpoint refused the credentials (invalid_grant${detail}); likely cause: ${this.jwt.invalidGrantHint ?? GENERIC_HINT}`, {
+        cause: err,
+        userError: true,
+      });
     }
     return new TokenError(`${this.what}: the token endpoint refused the credentials (${err.message}); check them`, { cause: err, userError: true });
   }

@@ -26,8 +26,17 @@ export interface OAuth2Spec {
 const STRING_FIELDS = ['accessTokenMethod', 'accessTokenBody', 'refreshTokenUrlTemplate', 'refreshTokenMethod', 'refreshTokenBody'] as const;
 const MAP_FIELDS = ['accessTokenHeaders', 'accessTokenResponseMap', 'refreshTokenHeaders', 'refreshTokenResponseMap'] as const;
 const ORDER: readonly (keyof OAuth2Spec)[] = [
-  'provider', 'authUrlTemplate', 'accessTokenUrlTemplate', 'accessTokenMethod', 'accessTokenBody', 'accessTokenHeaders',
-  'accessTokenResponseMap', 'refreshTokenUrlTemplate', 'refreshTokenMethod', 'refreshTokenBody', 'refreshTokenHeaders',
+  'provider',
+  'authUrlTemplate',
+  'accessTokenUrlTemplate',
+  'accessTokenMethod',
+  'accessTokenBody',
+  'accessTokenHeaders',
+  'accessTokenResponseMap',
+  'refreshTokenUrlTemplate',
+  'refreshTokenMethod',
+  'refreshTokenBody',
+  'refreshTokenHeaders',
   'refreshTokenResponseMap',
 ];
 

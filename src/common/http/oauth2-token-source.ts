@@ -80,10 +80,7 @@ export async function exchangeToken(
     body = await http.requestJson(url, { method: 'POST', form, headers, withoutToken: true });
   } catch (err) {
     if (err instanceof HttpError && err.status >= 400 && err.status < 500) {
-      throw new TokenError(
-        `${what}: the token endpoint refused the credentials (${err.message}); check them or re-authenticate`,
-        { cause: err, userError: true },
-      );
+      throw new TokenError(`${what}: the token endpoint refused the credentials (${err.message}); check them or re-authenticate`, { cause: err, userError: true });
     }
     throw new TokenError(`${what}: the token request failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -57,7 +57,10 @@ export const DEFAULT_ADAPTIVE: Readonly<AdaptiveOptions> = Object.freeze({
 class WindowBudget {
   private readonly starts: number[];
   private head = 0;
-  constructor(limit: number, private readonly windowMs: number) {
+  constructor(
+    limit: number,
+    private readonly windowMs: number,
+  ) {
     this.starts = new Array<number>(Math.max(1, Math.floor(limit))).fill(-Infinity);
   }
   /** Earliest start allowed at or after `at`; reserves it. */
@@ -183,14 +186,10 @@ export class HostLimiter {
       this.raisedAt = now;
     }
     if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.options.maxHostPauseMs));
-    const elevated =
-      this.delayMs >= this.options.maxDelayMs || (this.limited >= 3 && this.limited / this.total > this.options.warnRatio);
+    const elevated = this.delayMs >= this.options.maxDelayMs || (this.limited >= 3 && this.limited / this.total > this.options.warnRatio);
     if (elevated && !this.warned) {
       this.warned = true;
-      this.log.warn(
-        { host: this.host, delayMs: Math.round(this.delayMs), rateLimited: this.limited, total: this.total },
-        'rate limit responses are elevated; spacing out requests to this host',
-      );
+      this.log.warn({ host: this.host, delayMs: Math.round(this.delayMs), rateLimited: this.limited, total: this.total }, 'rate limit responses are elevated; spacing out requests to this host');
     } else {
       this.log.debug({ host: this.host, delayMs: Math.round(this.delayMs), retryAfterMs }, 'rate limited (429)');
     }

@@ -17,12 +17,7 @@ function describe(errors: readonly ValidationError[], prefix: string, out: strin
  * Turns parsed JSON into instances of `model` and validates them with class-validator. An array
  * body gives an array of instances. Throws {@link ResponseValidationError} listing the problems.
  */
-export async function toModel<T extends object>(
-  model: ClassConstructor<T>,
-  value: unknown,
-  method: string,
-  url: URL,
-): Promise<T | T[]> {
+export async function toModel<T extends object>(model: ClassConstructor<T>, value: unknown, method: string, url: URL): Promise<T | T[]> {
   if (value === null || typeof value !== 'object') {
     throw new ResponseValidationError(method, url, [`expected a JSON object or array for ${model.name}, got ${value === null ? 'null' : typeof value}`]);
   }

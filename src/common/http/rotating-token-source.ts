@@ -1,13 +1,7 @@
 import { registerSecret } from '../secrets';
 import type { HttpClient } from './http-client';
 import { TokenError } from './http-errors';
-import {
-  exchangeToken,
-  parseTokenResponse,
-  resolveTokenUrl,
-  tokenRequest,
-  type OAuth2TokenOptions,
-} from './oauth2-token-source';
+import { exchangeToken, parseTokenResponse, resolveTokenUrl, tokenRequest, type OAuth2TokenOptions } from './oauth2-token-source';
 import { tokenAuthorization } from './token-cache';
 import type { Authorization, PrepareContext, PrepareResult, TokenSource } from './token-source';
 
@@ -64,7 +58,10 @@ export interface RotatingCredentials {
 export class RotatingTokenSource implements TokenSource {
   private readonly clock: () => number;
 
-  constructor(private readonly credentials: RotatingCredentials, private readonly options: OAuth2TokenOptions) {
+  constructor(
+    private readonly credentials: RotatingCredentials,
+    private readonly options: OAuth2TokenOptions,
+  ) {
     this.clock = options.clock ?? Date.now;
     resolveTokenUrl(options, 'rotating OAuth2 refresh token');
     for (const v of [credentials.client_id, credentials.client_secret, credentials.refresh_token, credentials.access_token]) registerSecret(v);

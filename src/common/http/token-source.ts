@@ -108,12 +108,7 @@ export const TokenSource = Object.freeze({
   /** The resource-owner password grant. */
   resourceOwnerPassword(credentials: ResourceOwnerPasswordOAuth2Credentials, options: OAuth2TokenOptions): TokenSource {
     registerSecret(credentials.password);
-    return new OAuth2TokenSource(
-      'password',
-      credentials,
-      () => ({ username: credentials.username, password: credentials.password }),
-      options,
-    );
+    return new OAuth2TokenSource('password', credentials, () => ({ username: credentials.username, password: credentials.password }), options);
   },
 
   /** OAuth2 client credentials with an access token that does not expire: the token is used as is. */

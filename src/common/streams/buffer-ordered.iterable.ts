@@ -11,15 +11,11 @@ export type OrderedTask<T> = (() => PromiseLike<T>) | PromiseLike<T>;
  * const pages = bufferOrdered(pageNumbers.map((n) => () => api.fetchPage(n)), 4);
  * for await (const page of pages) yield* page.items;
  */
-export async function* bufferOrdered<T>(
-  tasks: AsyncIterable<OrderedTask<T>> | Iterable<OrderedTask<T>>,
-  concurrency: number,
-): AsyncGenerator<T, void, undefined> {
+export async function* bufferOrdered<T>(tasks: AsyncIterable<OrderedTask<T>> | Iterable<OrderedTask<T>>, concurrency: number): AsyncGenerator<T, void, undefined> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`bufferOrdered: concurrency must be a positive integer, got ${concurrency}`);
   }
-  const iterator: AsyncIterator<OrderedTask<T>> | Iterator<OrderedTask<T>> =
-    Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : tasks[Symbol.iterator]();
+  const iterator: AsyncIterator<OrderedTask<T>> | Iterator<OrderedTask<T>> = Symbol.asyncIterator in tasks ? tasks[Symbol.asyncIterator]() : tasks[Symbol.iterator]();
   const window: Promise<T>[] = [];
   let failed: { error: unknown } | undefined;
   let wakeOnFailure: (() => void) | undefined;

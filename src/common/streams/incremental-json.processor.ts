@@ -74,7 +74,11 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
     if (!this.assembler.hasRemainder) return undefined;
     const value = this.assembler.remainder;
     if (this.options.remainderModel === undefined) return value as R;
-    return toModel(value, { model: this.options.remainderModel, transformOptions: this.options.transformOptions, validatorOptions: this.options.validatorOptions }, `JSON remainder (outside "${this.options.prefix}")`);
+    return toModel(
+      value,
+      { model: this.options.remainderModel, transformOptions: this.options.transformOptions, validatorOptions: this.options.validatorOptions },
+      `JSON remainder (outside "${this.options.prefix}")`,
+    );
   }
 
   private async *run(): AsyncGenerator<T, void, undefined> {

@@ -97,13 +97,16 @@ async function readLocalHeader(reader: ByteReader): Promise<LocalHeader> {
   // Bit 11 marks UTF-8 names; older writers use CP437, which agrees with latin1 on the printable ASCII names most archives have.
   const name = nameBytes.toString(flags & 0x800 ? 'utf8' : 'latin1');
   let zip64 = false;
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const length = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {
       zip64 = true;
       let field = i + 4;
-      if (size === 0xffffffff && field + 8 <= i + 4 + length) { size = Number(extra.readBigUInt64LE(field)); field += 8; }
+      if (size === 0xffffffff && field + 8 <= i + 4 + length) {
+        size = Number(extra.readBigUInt64LE(field));
+        field += 8;
+      }
       if (compressedSize === 0xffffffff && field + 8 <= i + 4 + length) compressedSize = Number(extra.readBigUInt64LE(field));
     }
     i += 4 + length;

@@ -16,13 +16,7 @@ export interface BackfillState {
  * cursor make a checkpoint; returning without a cursor completes the backfill (`backfill: null`).
  * Returns true when the backfill completed, false when it stopped early.
  */
-export async function runBackfill(
-  task: Task,
-  b: BoundBinding,
-  state: BackfillState,
-  subtask: string | undefined,
-  connectorInitiated: boolean,
-): Promise<boolean> {
+export async function runBackfill(task: Task, b: BoundBinding, state: BackfillState, subtask: string | undefined, connectorInitiated: boolean): Promise<boolean> {
   const strategy = b.def.backfill!;
   const where = `${strategy.where}${subtask === undefined ? '' : ` (subtask ${subtask})`}`;
   const full = (): Record<string, unknown> => ({ cutoff: encodeCursor(state.cutoff), next_page: state.next_page });

@@ -119,12 +119,7 @@ export class CaptureSession {
    * The state a binding runs from: its stored state, or a fresh one (checkpointed) when it has none
    * or its schedule fired while it was not running. Also returns the binding's next scheduled fire.
    */
-  private async initializeBinding(
-    root: Task,
-    b: BoundBinding,
-    stored: StoredBindingState | null | undefined,
-    now: Date,
-  ): Promise<{ current: StoredBindingState; nextSchedule: Date | undefined }> {
+  private async initializeBinding(root: Task, b: BoundBinding, stored: StoredBindingState | null | undefined, now: Date): Promise<{ current: StoredBindingState; nextSchedule: Date | undefined }> {
     const stateKey = b.stateKey;
     let initialize = stored === undefined || stored === null;
     let connectorInitiated = false;
@@ -239,9 +234,7 @@ export class CaptureSession {
         await Promise.all(others.map(([, p]) => p));
       }
     };
-    this.spawn('webhook-server', true, shared, (task) =>
-      runWebhookServer({ bindings: this.bindings, config: this.config, transactor: this.transactor, stop: this.stop, log: task.log, othersDone }),
-    );
+    this.spawn('webhook-server', true, shared, (task) => runWebhookServer({ bindings: this.bindings, config: this.config, transactor: this.transactor, stop: this.stop, log: task.log, othersDone }));
   }
 
   /** Runs `body` as a named task; its failure is logged, remembered (first one wins) and stops the capture. */
@@ -257,7 +250,10 @@ export class CaptureSession {
       if (this.firstError === undefined) this.firstError = { task: name, error };
       this.stop.stop(`task ${name} failed`);
     });
-    this.running.set(name, p.finally(() => this.running.delete(name)));
+    this.running.set(
+      name,
+      p.finally(() => this.running.delete(name)),
+    );
   }
 
   private async runIncrementalTask(task: Task, b: BoundBinding, stored: StoredIncremental | null | undefined, id: string | undefined): Promise<void> {

@@ -86,7 +86,10 @@ function compatible(value: unknown, types: ReadonlySet<JsonType>): boolean {
 }
 
 function parsePointer(pointer: string): string[] {
-  return pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function lookup(doc: unknown, path: readonly string[]): unknown {

@@ -63,7 +63,10 @@ function checkBindingState(who: string, at: string, stored: unknown, rb: Resolve
   const result = validateBindingState(stored);
   if (!result.success) {
     const e = result.errors[0]!;
-    const path = e.path.replace(/^\$input/, '').replace(/\.(\w+)/g, '/$1').replace(/\["([^"]*)"\]/g, (_m, k: string) => `/${pointer(k)}`);
+    const path = e.path
+      .replace(/^\$input/, '')
+      .replace(/\.(\w+)/g, '/$1')
+      .replace(/\["([^"]*)"\]/g, (_m, k: string) => `/${pointer(k)}`);
     const expected = e.expected === 'undefined' ? 'no such key (known keys: inc, backfill, snapshot, last_initialized, is_connector_initiated)' : e.expected;
     fail(who, at + path, expected, e.value);
   }

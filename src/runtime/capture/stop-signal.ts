@@ -43,10 +43,13 @@ export class StopSignal {
         clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        this.waiters.delete(done);
-        resolve(false);
-      }, Math.min(ms, 2 ** 31 - 1));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(done);
+          resolve(false);
+        },
+        Math.min(ms, 2 ** 31 - 1),
+      );
       this.waiters.add(done);
     });
   }

@@ -98,7 +98,7 @@ export class TaskBuffer {
    */
   *drain(): Generator<Buffer> {
     if (this.file !== undefined) {
-      for (let pos = 0; pos < this.file.size; ) {
+      for (let pos = 0; pos < this.file.size;) {
         const block = Buffer.allocUnsafe(Math.min(1 << 20, this.file.size - pos));
         const n = fs.readSync(this.file.fd, block, 0, block.length, pos);
         if (n <= 0) break;

@@ -18,10 +18,7 @@ const NEWLINE = 0x0a;
  * before decoding is safe). Invalid UTF-8 and lines over `maxLineBytes` throw a
  * {@link ProtocolError} naming the line.
  */
-export async function* readLines(
-  input: Readable | AsyncIterable<Buffer | string>,
-  maxLineBytes: number = MAX_REQUEST_LINE_BYTES,
-): AsyncGenerator<string> {
+export async function* readLines(input: Readable | AsyncIterable<Buffer | string>, maxLineBytes: number = MAX_REQUEST_LINE_BYTES): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let parts: Buffer[] = [];
   let partsBytes = 0;
@@ -33,8 +30,7 @@ export async function* readLines(
       throw new ProtocolError(`request line ${lineNo} is not valid UTF-8; requests must be UTF-8 encoded JSON`);
     }
   };
-  const tooLong = (): ProtocolError =>
-    new ProtocolError(`request line ${lineNo + 1} is longer than the maximum of ${maxLineBytes} bytes (${Math.round(maxLineBytes / 1048576)} MiB)`);
+  const tooLong = (): ProtocolError => new ProtocolError(`request line ${lineNo + 1} is longer than the maximum of ${maxLineBytes} bytes (${Math.round(maxLineBytes / 1048576)} MiB)`);
   for await (const raw of input as AsyncIterable<Buffer | string>) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
     let start = 0;

@@ -68,7 +68,9 @@ export class WebhookPublisher {
           () => {
             // Released without an acknowledgement: Flow closed the stream, durability is unknown.
             const err = this.acksEnded() ? new NotCommittedError('Flow closed the stream before acknowledging') : undefined;
-            for (const w of batch) if (err === undefined) w.resolve(); else w.reject(err);
+            for (const w of batch)
+              if (err === undefined) w.resolve();
+              else w.reject(err);
             this.settled();
           },
           (err: unknown) => {
