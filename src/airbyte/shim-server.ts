@@ -1,7 +1,7 @@
-import { CaptureError, CdkError, ProtocolError, describeError } from '../common/errors';
+import { CaptureError, CdkError, ProtocolError } from '../common/errors';
 import { DEFAULT_ENCRYPTION_URL, HttpClient, encryptConfig } from '../common/http';
-import { PROTOCOL_VERSION, parseRequest, type CaptureBindingSpec, type Request } from '../protocol';
-import { readLines } from '../runtime/io/line-reader';
+import { PROTOCOL_VERSION, type CaptureBindingSpec } from '../protocol';
+import { readAcknowledgements, requestReader } from '../runtime/io/request-reader';
 import { OutputWriter } from '../runtime/io/output-writer';
 import type { ServeOptions } from '../runtime/server';
 import { StopSignal } from '../runtime/capture/stop-signal';
@@ -29,18 +29,9 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
   const log = options.log;
   const driver = shim.driver(log);
   const opts = shim.options;
-  const lines = readLines(options.stdin)[Symbol.asyncIterator]();
-  let lineNo = 0;
-  const next = async (): Promise<{ req: Request; kind: string } | undefined> => {
-    for (;;) {
-      const r = await lines.next();
-      if (r.done) return undefined;
-      lineNo++;
-      if (r.value.trim() !== '') return parseRequest(r.value, lineNo);
-    }
-  };
+  const requests = requestReader(options.stdin);
   for (;;) {
-    const item = await next();
+    const item = await requests.next();
     if (item === undefined) return;
     const { req, kind } = item;
     switch (kind) {
@@ -90,21 +81,7 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
         const transactor = new Transactor(out, false);
         options.onStoppable?.((reason) => stop.stop(reason));
         await send({ opened: { explicitAcknowledgements: false } });
-        let readerError: unknown;
-        void (async () => {
-          for (;;) {
-            const n = await next();
-            if (n === undefined) {
-              stop.stop('stdin closed');
-              transactor.releaseAll();
-              return;
-            }
-            if (n.kind !== 'acknowledge') throw new ProtocolError(`unexpected ${n.kind} request during a capture; only acknowledge may follow open`);
-          }
-        })().catch((err: unknown) => {
-          readerError = err;
-          stop.stop(describeError(err));
-        });
+        const reader = readAcknowledgements({ stop, transactor }, requests);
         let http: HttpClient | undefined;
         try {
           await runShimCapture({
@@ -130,11 +107,11 @@ export async function serveAirbyte(shim: AirbyteShim, options: ServeOptions): Pr
         }
         await out.flush();
         // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
-        if (readerError !== undefined) throw readerError;
+        if (reader.error !== undefined) throw reader.error;
         return;
       }
       case 'acknowledge':
-        throw new ProtocolError(`request line ${lineNo}: acknowledge received before open`);
+        throw new ProtocolError(`request line ${requests.lineNo}: acknowledge received before open`);
     }
   }
 }

@@ -1,13 +1,13 @@
 import type { Readable, Writable } from 'node:stream';
-import { CdkError, ProtocolError, StoppedError, describeError } from '../common/errors';
+import { CdkError, ProtocolError, StoppedError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
 import type { ConnectorDefinition } from '../build/definition';
 import { CaptureSession, type SessionOptions } from './capture/capture-session';
 import { checkOpenState } from './capture/state-check';
-import { readLines } from './io/line-reader';
+import { readAcknowledgements, requestReader, type RequestReader } from './io/request-reader';
 import { OutputWriter } from './io/output-writer';
-import { PROTOCOL_VERSION, parseRequest, type OpenRequest, type Request, type RequestKind } from '../protocol';
+import { PROTOCOL_VERSION, type OpenRequest } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
 import { createRunContext, type RunContext, type RunHttpOptions } from './run-services';
 import { callHook } from './connector-hooks';
@@ -34,19 +34,9 @@ export const DEFAULT_SESSION: SessionOptions = { stopDeadlineMs: 10 * 60_000, pe
 export async function serve(def: ConnectorDefinition, options: ServeOptions): Promise<void> {
   const out = new OutputWriter(options.stdout);
   const send = (msg: unknown): Promise<void> => out.write(JSON.stringify(msg) + '\n');
-  const lines = readLines(options.stdin)[Symbol.asyncIterator]();
-  let lineNo = 0;
-  const next = async (): Promise<{ req: Request; kind: RequestKind } | undefined> => {
-    for (;;) {
-      const r = await lines.next();
-      if (r.done) return undefined;
-      lineNo++;
-      if (r.value.trim() === '') continue;
-      return { ...parseRequest(r.value, lineNo) };
-    }
-  };
+  const requests = requestReader(options.stdin);
   for (;;) {
-    const item = await next();
+    const item = await requests.next();
     if (item === undefined) break;
     const { req, kind } = item;
     switch (kind) {
@@ -89,18 +79,16 @@ export async function serve(def: ConnectorDefinition, options: ServeOptions): Pr
         await send({ applied: { actionDescription: '' } });
         break;
       case 'open':
-        await open(def, req.open!, options, out, send, next);
+        await open(def, req.open!, options, out, send, requests);
         return;
       case 'acknowledge':
-        throw new ProtocolError(`request line ${lineNo}: acknowledge received before open`);
+        throw new ProtocolError(`request line ${requests.lineNo}: acknowledge received before open`);
     }
   }
 }
 
-type NextRequest = () => Promise<{ req: Request; kind: string } | undefined>;
-
 /** Serves `open`: migrates and prepares the config, resolves bindings, sends `opened`, runs the capture. */
-async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOptions, out: OutputWriter, send: (msg: unknown) => Promise<void>, next: NextRequest): Promise<void> {
+async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOptions, out: OutputWriter, send: (msg: unknown) => Promise<void>, requests: RequestReader): Promise<void> {
   const log = options.log;
   const abort = new AbortController();
   // A graceful stop ends the HTTP client's waits (back-off, pacing) at once; requests in flight finish.
@@ -119,7 +107,7 @@ async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOp
   options.onStoppable?.((reason) => session.stop.stop(reason));
   await send({ opened: { explicitAcknowledgements: session.requiresAcks } });
 
-  const reader = readAcknowledgements(session, next);
+  const reader = readAcknowledgements(session, requests);
   let sessionError: unknown;
   try {
     await session.execute();
@@ -170,41 +158,6 @@ async function prepareCredentials(def: ConnectorDefinition, run: RunContext, raw
   if (prepared.updatedConfig !== undefined) {
     log.info({ eventType: 'configUpdate', config: prepared.updatedConfig }, 'Rotating OAuth2 tokens in endpoint config.');
   }
-}
-
-/**
- * Reads the requests that follow `open` while the capture runs: acknowledgements go to the
- * transactor; stdin closing asks for a graceful stop; anything else stops the capture and is
- * reported through the returned holder's `error`. Not awaited: Flow may keep stdin open after the
- * capture ends.
- */
-function readAcknowledgements(session: CaptureSession, next: NextRequest): { error: unknown } {
-  const reader: { error: unknown } = { error: undefined };
-  void (async () => {
-    for (;;) {
-      const item = await next();
-      if (item === undefined) {
-        session.stop.stop('stdin closed');
-        session.transactor.releaseAll();
-        return;
-      }
-      if (item.kind !== 'acknowledge') throw new ProtocolError(`unexpected ${item.kind} request during a capture; only acknowledge may follow open`);
-      session.transactor.acknowledge(item.req.acknowledge?.checkpoints ?? 0);
-    }
-  })().catch((err: unknown) => {
-    reader.error = err;
-    failOnReaderError(session, err);
-  });
-  return reader;
-}
-
-/**
- * A malformed request during a capture is fatal at once: checkpoints waiting for an acknowledgement
- * would otherwise wait forever, so they fail, and in-flight work is aborted.
- */
-function failOnReaderError(session: CaptureSession, err: unknown): void {
-  session.transactor.failAll(err);
-  session.stop.abort(describeError(err));
 }
 
 /** Whether an error is the user's to fix (printed as one line without a stack). */
