@@ -67,6 +67,10 @@ export { CdkError, DefinitionError, ConfigError, ProtocolError, CaptureError, Lo
 export { pageCursor, associated, Triggers, type PageCursorPatch, type AssociatedDocument, type BackfillTrigger } from './common/capture-items';
 export { parseIsoDuration, isIsoDuration, formatDuration, formatDateTime, parseDateTime, PreciseDate, epochMicros, compareDateTimes } from './common/time';
 export { nextFire, parseCron } from './common/cron';
+
+// Date windows
+export { windows, backfillWindows, WindowFloorError, isWindowTooLarge, parseLocalDateTime } from './common/windows';
+export type { WindowOptions, IncrementalWindowOptions, BackfillWindowOptions, WindowPage, DatePrecision, DateWindow, WindowContext, WindowFetch, WindowResult } from './common/windows';
 export { withSourcedSchemaDefaults } from './runtime/capture/sourced-schema';
 export type { CaptureContext } from './runtime/capture/capture-context';
 export type { Class } from './common/metadata';
