@@ -162,6 +162,11 @@ export async function* backfillWindows<T extends object>(
   ctx: WindowContext,
   options: BackfillWindowOptions<T>,
 ): AsyncGenerator<T | PageCursorPatch> {
+  if (page !== undefined && (typeof page !== 'object' || typeof (page as Partial<WindowPage> | null)?.window_start !== 'string')) {
+    throw new CaptureError(`date windows: the stored page cursor ${JSON.stringify(page)} is not a {window_start, window_size} window page; re-backfill the binding`, {
+      code: 'STATE_INVALID',
+    });
+  }
   const s = settings(options, page?.window_size === undefined ? undefined : parseIsoDuration(page.window_size));
   const start = page === undefined ? s.grid.floor(new Date(options.start).getTime()) : parseDateTime(page.window_start).getTime();
   const limit = s.grid.floor(cutoff.getTime());
