@@ -1,5 +1,5 @@
 import { HttpClient, injectable } from 'estuary-cdk';
-import { BookingsResponse, EndpointConfig, NAVAN_BASE_URL } from './models';
+import { Booking, BookingsResponse, EndpointConfig, NAVAN_BASE_URL } from './models';
 
 /** What the API is asked for; Python's connector uses the same page size. */
 export const PAGE_SIZE = 100;
@@ -47,5 +47,14 @@ export class NavanApi {
       model: BookingsResponse,
       ...(signal !== undefined ? { signal } : {}),
     });
+  }
+
+  /** Every booking modified in `[from, to]`, page by page. */
+  async *modified(updatedFrom: Date, updatedTo: Date, signal?: AbortSignal): AsyncIterable<Booking> {
+    for (let page = 1, totalPages = 1; page <= totalPages; page++) {
+      const res = await this.bookings({ page, updatedFrom, updatedTo }, signal);
+      totalPages = res.page?.totalPages ?? page;
+      yield* res.data;
+    }
   }
 }

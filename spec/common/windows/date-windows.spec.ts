@@ -127,7 +127,15 @@ describe('date windows (incremental)', () => {
 
   it('aligns day windows to local midnight in the API zone across both DST changes', async () => {
     // Local New York times on either side of midnight, around 2024-03-10 (23 h) and 2024-11-03 (25 h).
-    const local = ['2024-03-09T23:59:59-05:00', '2024-03-10T00:00:00-05:00', '2024-03-10T23:59:59-04:00', '2024-03-11T00:00:00-04:00', '2024-11-03T00:00:00-04:00', '2024-11-03T23:59:59-05:00', '2024-11-04T00:00:00-05:00'];
+    const local = [
+      '2024-03-09T23:59:59-05:00',
+      '2024-03-10T00:00:00-05:00',
+      '2024-03-10T23:59:59-04:00',
+      '2024-03-11T00:00:00-04:00',
+      '2024-11-03T00:00:00-04:00',
+      '2024-11-03T23:59:59-05:00',
+      '2024-11-04T00:00:00-05:00',
+    ];
     const events = local.map((a, i) => ({ id: i + 1, at: new Date(a).toISOString() }));
     api = await startWindowApi({ events, timezone: 'America/New_York', precision: 'day' });
     const tz = { timezone: 'America/New_York', precision: 'day' as const, inclusiveTo: true };

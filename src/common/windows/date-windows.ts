@@ -41,7 +41,8 @@ export interface IncrementalWindowOptions<T> extends WindowOptions<T> {
   horizon?: string;
   /**
    * `window-end` (default): the cursor after a window is its end. `latest-record`: the latest
-   * `timestamp` seen, for APIs whose clock may lag ours; records at or before the cursor are dropped.
+   * `timestamp` seen, for APIs whose clock may lag ours; records at or before the cursor are
+   * dropped, and the last window reaches the end of the current unit of precision.
    */
   cursor?: 'window-end' | 'latest-record';
   /** The clock (tests). */
@@ -116,7 +117,10 @@ export async function* windows<T extends object>(since: Date, ctx: WindowContext
   const memoryKey = ctx.subtask ?? '';
   const s = settings(options, memory?.get(memoryKey));
   const now = (options.now?.() ?? new Date()).getTime();
-  const limit = s.grid.floor(now - (options.horizon === undefined ? 0 : parseIsoDuration(options.horizon)));
+  const upTo = now - (options.horizon === undefined ? 0 : parseIsoDuration(options.horizon));
+  // A window-end cursor must not pass now; a latest-record cursor comes from records, so the last
+  // window may take in the whole current unit (`to` = this second, inclusive).
+  const limit = mode === 'window-end' ? s.grid.floor(upTo) : s.grid.ceil(upTo);
   if (limit <= since.getTime()) return;
   const lower = new Date(since.getTime() - (options.lookback === undefined ? 0 : parseIsoDuration(options.lookback)));
 
@@ -156,12 +160,7 @@ export async function* windows<T extends object>(since: Date, ctx: WindowContext
  *     fetch: (w, signal) => this.api.orders({ from: w.from, to: w.to }, signal) });
  * }
  */
-export async function* backfillWindows<T extends object>(
-  page: WindowPage | undefined,
-  cutoff: Date,
-  ctx: WindowContext,
-  options: BackfillWindowOptions<T>,
-): AsyncGenerator<T | PageCursorPatch> {
+export async function* backfillWindows<T extends object>(page: WindowPage | undefined, cutoff: Date, ctx: WindowContext, options: BackfillWindowOptions<T>): AsyncGenerator<T | PageCursorPatch> {
   if (page !== undefined && (typeof page !== 'object' || typeof (page as Partial<WindowPage> | null)?.window_start !== 'string')) {
     throw new CaptureError(`date windows: the stored page cursor ${JSON.stringify(page)} is not a {window_start, window_size} window page; re-backfill the binding`, {
       code: 'STATE_INVALID',

@@ -53,6 +53,13 @@ export class WindowGrid {
     return ms - (((ms % this.unitMs) + this.unitMs) % this.unitMs);
   }
 
+  /** The earliest window edge at or after `ms`. */
+  ceil(ms: number): number {
+    const down = this.floor(ms);
+    if (down === ms) return ms;
+    return this.precision === 'day' ? localMidnight(ms, this.timezone, 1) : down + this.unitMs;
+  }
+
   /**
    * The end of a window starting at `start` of `sizeMs`, before `limit`. `calendarDays` windows end
    * at a local midnight (`P1D` is 23 or 25 hours across DST); others are fixed durations rounded

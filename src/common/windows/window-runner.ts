@@ -124,10 +124,7 @@ export async function* runWindows<T>(from: number, limit: number, s: RunSettings
       const mid = span <= s.sizer.floorMs ? undefined : s.grid.splitPoint(slot.start, slot.end, Math.max(target, s.sizer.floorMs));
       if (mid === undefined) throw new WindowFloorError(new Date(slot.start), new Date(slot.end), s.sizer.floorMs, outcome.why, outcome.cause);
       s.sizer.shrink(mid - slot.start);
-      ctx.log.info(
-        { window: [new Date(slot.start).toISOString(), new Date(slot.end).toISOString()], piece: formatDuration(mid - slot.start) },
-        `date window ${outcome.why}; splitting it`,
-      );
+      ctx.log.info({ window: [new Date(slot.start).toISOString(), new Date(slot.end).toISOString()], piece: formatDuration(mid - slot.start) }, `date window ${outcome.why}; splitting it`);
       queue.splice(0, 1, { start: slot.start, end: mid }, { start: mid, end: slot.end });
     }
   } finally {
