@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isPageCursorPatch, type PageCursorPatch } from '../../../src/common/capture-items';
+import { isPageCursorPatch } from '../../../src/common/capture-items';
 import { backfillWindows, windows, type IncrementalWindowOptions, type WindowPage } from '../../../src/common/windows/date-windows';
 import { WindowFloorError } from '../../../src/common/windows/window-sizer';
 import { memoryLogger } from '../http/test-server';
@@ -221,7 +221,7 @@ describe('date windows (backfill)', () => {
       });
       for await (const item of gen) {
         if (isPageCursorPatch(item)) {
-          pages.push({ ...pages.at(-1), ...(item as PageCursorPatch).value } as WindowPage);
+          pages.push({ ...pages.at(-1), ...item.value } as WindowPage);
           c.sawCursor();
         } else docs.push(item);
       }

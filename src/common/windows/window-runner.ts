@@ -70,7 +70,7 @@ async function attempt<T>(s: RunSettings<T>, w: DateWindow, signal: AbortSignal)
     if (isAsyncIterable(res)) {
       records = [];
       // At the cap the window is split anyway: stop reading (the iterator's pages are released).
-      for await (const r of res as AsyncIterable<T>) if (records.push(r) === cap) break;
+      for await (const r of res) if (records.push(r) === cap) break;
     } else {
       const got = await res;
       records = Array.isArray(got) ? [...(got as readonly T[])] : [...(got as WindowResult<T>).records];
@@ -110,13 +110,15 @@ export async function* runWindows<T>(from: number, limit: number, s: RunSettings
     }
   };
   try {
-    for (fill(); queue.length > 0; fill()) {
+    fill();
+    while (queue.length > 0) {
       const slot = queue[0]!;
       const outcome = await slot.outcome!;
       if (outcome.ok) {
         queue.shift();
         if (s.sizer.success()) ctx.log.debug({ size: formatDuration(s.sizer.sizeMs) }, 'date windows fit again; growing them');
         yield { window: s.grid.window(slot.start, slot.end), records: outcome.records };
+        fill();
         continue;
       }
       const span = slot.end - slot.start;
@@ -126,6 +128,7 @@ export async function* runWindows<T>(from: number, limit: number, s: RunSettings
       s.sizer.shrink(mid - slot.start);
       ctx.log.info({ window: [new Date(slot.start).toISOString(), new Date(slot.end).toISOString()], piece: formatDuration(mid - slot.start) }, `date window ${outcome.why}; splitting it`);
       queue.splice(0, 1, { start: slot.start, end: mid }, { start: mid, end: slot.end });
+      fill();
     }
   } finally {
     local.abort();
