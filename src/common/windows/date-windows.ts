@@ -71,7 +71,7 @@ function settings<T>(o: WindowOptions<T>, learnedMs?: number): RunSettings<T> & 
   const floorMs = o.minSize === undefined ? grid.unitMs : parseIsoDuration(o.minSize);
   const problems: string[] = [];
   if (sizeMs < grid.unitMs || sizeMs % grid.unitMs !== 0) problems.push(`size ${o.size} is not a whole number of ${grid.precision}s`);
-  if (floorMs < grid.unitMs || floorMs > sizeMs) problems.push(`minSize ${o.minSize ?? ''} must be between one ${grid.precision} and size`);
+  if (o.minSize !== undefined && (floorMs < grid.unitMs || floorMs > sizeMs)) problems.push(`minSize ${o.minSize} must be between one ${grid.precision} and size`);
   if (o.count !== undefined && o.cap === undefined) problems.push('count needs cap');
   if (problems.length > 0) throw new CaptureError(`date windows: ${problems.join('; ')}`, { code: 'WINDOW_OPTIONS' });
   return {
