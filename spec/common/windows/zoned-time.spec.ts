@@ -45,7 +45,7 @@ describe('zoned time for date windows', () => {
     } catch (err) {
       error = err as Error;
     }
-    expect(error?.message).to.equal('"Mars/Olympus" is not an IANA timezone such as America/New_York or UTC');
+    expect(error?.message).to.equal('date windows: "Mars/Olympus" is not an IANA timezone such as America/New_York or UTC');
     error = undefined;
     try {
       await drain(windows(new Date(0), ctx, { size: 'PT12H', precision: 'day', count: () => Promise.resolve(1), fetch }));

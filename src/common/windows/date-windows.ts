@@ -65,10 +65,20 @@ export interface WindowPage {
 
 const DAYS_ONLY = /^P\d+D$/;
 
+/** Runs `fn`, turning a RangeError (a bad timezone or duration) into a one-line `WINDOW_OPTIONS` error. */
+function checked<R>(fn: () => R): R {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError) throw new CaptureError(`date windows: ${err.message}`, { code: 'WINDOW_OPTIONS' });
+    throw err;
+  }
+}
+
 function settings<T>(o: WindowOptions<T>, learnedMs?: number): RunSettings<T> & { floorMs: number } {
-  const grid = new WindowGrid(o.timezone ?? 'UTC', o.precision ?? 'second', o.inclusiveTo ?? false);
-  const sizeMs = parseIsoDuration(o.size);
-  const floorMs = o.minSize === undefined ? grid.unitMs : parseIsoDuration(o.minSize);
+  const grid = checked(() => new WindowGrid(o.timezone ?? 'UTC', o.precision ?? 'second', o.inclusiveTo ?? false));
+  const sizeMs = checked(() => parseIsoDuration(o.size));
+  const floorMs = o.minSize === undefined ? grid.unitMs : checked(() => parseIsoDuration(o.minSize!));
   const problems: string[] = [];
   if (sizeMs < grid.unitMs || sizeMs % grid.unitMs !== 0) problems.push(`size ${o.size} is not a whole number of ${grid.precision}s`);
   if (o.minSize !== undefined && (floorMs < grid.unitMs || floorMs > sizeMs)) problems.push(`minSize ${o.minSize} must be between one ${grid.precision} and size`);
@@ -161,13 +171,13 @@ export async function* windows<T extends object>(since: Date, ctx: WindowContext
  * }
  */
 export async function* backfillWindows<T extends object>(page: WindowPage | undefined, cutoff: Date, ctx: WindowContext, options: BackfillWindowOptions<T>): AsyncGenerator<T | PageCursorPatch> {
-  if (page !== undefined && (typeof page !== 'object' || typeof (page as Partial<WindowPage> | null)?.window_start !== 'string')) {
+  if (page != null && (typeof page !== 'object' || typeof (page as Partial<WindowPage>).window_start !== 'string')) {
     throw new CaptureError(`date windows: the stored page cursor ${JSON.stringify(page)} is not a {window_start, window_size} window page; re-backfill the binding`, {
       code: 'STATE_INVALID',
     });
   }
-  const s = settings(options, page?.window_size === undefined ? undefined : parseIsoDuration(page.window_size));
-  const start = page === undefined ? s.grid.floor(new Date(options.start).getTime()) : parseDateTime(page.window_start).getTime();
+  const s = settings(options, page?.window_size == null ? undefined : checked(() => parseIsoDuration(page.window_size!)));
+  const start = page == null ? s.grid.floor(new Date(options.start).getTime()) : parseDateTime(page.window_start).getTime();
   const limit = s.grid.floor(cutoff.getTime());
   const timestamp = options.timestamp;
   for await (const { window, records } of runWindows(start, limit, s, ctx)) {
