@@ -81,6 +81,21 @@ describe('date windows (incremental)', () => {
     expect(failed, 'the learned size is kept, not re-learned per window').to.be.lessThan(api.queries.length / 2);
   });
 
+  it('starts the next invocation of the same binding at the learned size, and a new binding at the configured one', async () => {
+    const events = eventsEvery('2024-01-01T00:00:00Z', 60_000, 60 * 24 * 2); // one a minute for two days
+    api = await startWindowApi({ events, timeoutOverMs: 4 * 3_600_000 });
+    const shared = context();
+    await incremental('2024-01-01T00:00:00Z', api, { inclusiveTo: true, now: () => new Date('2024-01-02T00:00:00Z') }, shared);
+    const before = api.queries.length;
+    await incremental('2024-01-02T00:00:00Z', api, { inclusiveTo: true }, shared);
+    // The learned size (3 h, or 6 h while probing to grow back), not the configured day.
+    const q = api.queries[before]!;
+    expect(Date.parse(q.to + 'Z') + 1000 - Date.parse(q.from + 'Z')).to.be.at.most(6 * 3_600_000);
+    const fresh = api.queries.length;
+    await incremental('2024-01-02T00:00:00Z', api, { inclusiveTo: true });
+    expect(api.queries[fresh]!.status, 'a new binding starts at P1D').to.equal(504);
+  });
+
   it('fails loudly with the window, the floor and what to change when the floor is reached', async () => {
     const events = Array.from({ length: 8 }, (_, i) => ({ id: i + 1, at: '2024-01-01T10:00:00.' + String(i * 100).padStart(3, '0') + 'Z' }));
     api = await startWindowApi({ events, cap: 5 });
