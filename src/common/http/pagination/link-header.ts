@@ -7,8 +7,8 @@ export function linkTarget(header: string | readonly string[] | undefined, rel: 
   if (header === undefined) return undefined;
   const text = typeof header === 'string' ? header : header.join(', ');
   const wanted = rel.toLowerCase();
-  // Each link is `<target>` followed by `;`-separated parameters up to the next `, <`.
-  const link = /<([^>]*)>((?:\s*;\s*[^;,]+?(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
+  // Each link is `<target>` followed by its `;`-separated parameters, up to the next `<`.
+  const link = /<([^>]*)>([^<]*)/g;
   for (const match of text.matchAll(link)) {
     const params = match[2] ?? '';
     for (const param of params.matchAll(/;\s*([^=;,\s]+)\s*=\s*(?:"([^"]*)"|([^;,]*))/g)) {
