@@ -25,7 +25,11 @@ export class PageGuard {
   visit(key: string, page: number): void {
     const before = this.positions.get(key);
     if (before !== undefined) {
-      throw new PaginationError('PAGINATION_CYCLE', this.name, `page ${page - 1} leads back to page ${before} (a next token already followed): the API cycles; stopping instead of looping`);
+      throw new PaginationError(
+        'PAGINATION_CYCLE',
+        this.name,
+        `page ${page - 1} leads back to ${before === page - 1 ? 'itself' : `page ${before}`} (a next token already followed): the API cycles; stopping instead of looping`,
+      );
     }
     this.positions.set(key, page);
   }
@@ -39,7 +43,7 @@ export class PageGuard {
       throw new PaginationError(
         'PAGINATION_CYCLE',
         this.name,
-        `page ${page} repeats the ${items.length} records of page ${before} (the API serves the same page again); stopping instead of duplicating`,
+        `page ${page} repeats the ${items.length} record${items.length === 1 ? '' : 's'} of page ${before} (the API serves the same page again); stopping instead of duplicating`,
       );
     }
     this.fingerprints.set(fingerprint, page);
