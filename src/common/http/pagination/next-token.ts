@@ -36,7 +36,7 @@ export function nextFromResponse(name: string, strategy: PageStrategy, res: Buff
   if (strategy.kind === 'bodyToken') {
     if (typeof raw === 'string') return { kind: 'token', token: raw };
     if (typeof raw === 'number') return { kind: 'token', token: String(raw) };
-    throw contract(`page ${page} has a ${Array.isArray(raw) ? 'array' : typeof raw} at ${where}, not a token`);
+    throw contract(`page ${page} has ${Array.isArray(raw) ? 'an array' : typeof raw === 'object' ? 'an object' : `a ${typeof raw}`} at ${where}, not a token`);
   }
   if (typeof raw !== 'string') throw contract(`page ${page} has a ${typeof raw} at ${where}, not a URL`);
   if (strategy.kind === 'headerToken') return { kind: 'token', token: raw };
