@@ -82,7 +82,7 @@ export { registerSecret, redactSecrets } from './common/secrets';
 // HTTP client and credentials
 export { HttpClient } from './common/http/http-client';
 export { DEFAULT_TIMEOUTS } from './common/http/http-options';
-export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, TimeoutOptions } from './common/http/http-options';
+export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, BufferedResponse, TimeoutOptions } from './common/http/http-options';
 export { HttpError, HttpTransportError, HttpAbortedError, ResponseValidationError, TokenError, redactUrl } from './common/http/http-errors';
 export type { HttpErrorDetails, TransportFailure } from './common/http/http-errors';
 export type { QueryValue, BodyOptions } from './common/http/http-helpers';
@@ -99,6 +99,23 @@ export { oauth2Spec, type OAuth2Spec } from './common/http/oauth2-spec';
 export { JwtTokenSource, JWT_BEARER_GRANT, type JwtTokenOptions, type JwtExchangeOptions } from './common/http/jwt-token-source';
 export { normalizePem, type JwtKey } from './common/http/jwt-key';
 export { boxAppConfig, type SalesforceJwtOptions, type BoxJwtOptions, type AppStoreConnectOptions, type RingCentralJwtOptions } from './common/http/jwt-presets';
+export { paginate, Pagination, DEFAULT_MAX_PAGES, Next, Stop, PaginationError, linkTarget } from './common/http/pagination';
+export type {
+  PaginateOptions,
+  Page,
+  ExpiredTokenHook,
+  PageStrategy,
+  TokenPlacement,
+  OffsetCap,
+  OffsetOptions,
+  PageNumberOptions,
+  NextUrlOptions,
+  StopRule,
+  StopRules,
+  PageStopRule,
+  PageView,
+  PaginationErrorCode,
+} from './common/http/pagination';
 
 // Stream processors
 export {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsArray, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { AccessTokenCredentials, Advanced, BaseDocument, Default, Description, Model, OneOf, Title } from 'estuary-cdk';
 
 /** Where the real API lives; `base_url` overrides it (a mock server). */
@@ -31,30 +31,4 @@ export class SurveysResponse {
   @ValidateNested({ each: true })
   @Type(() => FullRefreshResource)
   results!: FullRefreshResource[];
-}
-
-/** The `results` of a page of survey responses. */
-export class ResponsesPage {
-  @IsInt() count!: number;
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FullRefreshResource)
-  list!: FullRefreshResource[];
-}
-
-/** `links` of a page that has a successor. */
-export class PageLinks {
-  @IsOptional() @IsString() next?: string;
-}
-
-/** `GET /surveys/{id}/responses`: a page of responses; `links` is absent on the last page. */
-export class SurveyResponsesResponse {
-  @ValidateNested()
-  @Type(() => ResponsesPage)
-  results!: ResponsesPage;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PageLinks)
-  links?: PageLinks;
 }

@@ -23,7 +23,7 @@ export class SurveyResponses {
     for (const survey of await this.api.surveys(ctx.signal)) {
       const id = survey.id;
       if (typeof id !== 'string' || id === '') throw new CaptureError(`a survey has no string id (fields: ${Object.keys(survey).join(', ')})`);
-      yield* this.api.responses(id, ctx.signal);
+      yield* this.api.responses(id, ctx);
     }
   }
 }

@@ -4,7 +4,7 @@
  * fails the build. Never loaded at run time.
  */
 import { IsOptional } from 'class-validator';
-import { Backfill, Default, Incremental, Snapshot } from '../../src';
+import { Backfill, Default, HttpClient, Incremental, Next, paginate, Snapshot } from '../../src';
 
 class Doc {
   id!: string;
@@ -91,4 +91,12 @@ export class Usages {
   async *snapshot(): AsyncIterable<Doc> {
     yield { id: 'x' };
   }
+}
+
+/** paginate() without a stop rule does not compile: a missing `stop` and an empty list are both errors. */
+export function paginateMisuses(http: HttpClient): void {
+  // @ts-expect-error `stop` is required
+  paginate(http, { name: 'x', url: '/x', items: '/data', next: Next.linkHeader() });
+  // @ts-expect-error an empty stop list is not a non-empty tuple
+  paginate(http, { name: 'x', url: '/x', items: '/data', next: Next.linkHeader(), stop: [] });
 }

@@ -8,6 +8,7 @@ import { redactSecrets } from '../secrets';
 import { buildUrl, discard, encodeBody, headerValue, readPrefix } from './http-helpers';
 import {
   DEFAULT_TIMEOUTS,
+  type BufferedResponse,
   type HttpClientOptions,
   type LinesRequestOptions,
   type LinesResponse,
@@ -133,6 +134,20 @@ export class HttpClient {
     return this.execute(url, options, async ({ res, release }) => {
       try {
         return Buffer.from(await res.body.arrayBuffer());
+      } finally {
+        release();
+      }
+    });
+  }
+
+  /**
+   * Sends a request and returns its status, headers and whole body (for pagination, which reads
+   * `Link` or token headers). A body cut short is retried like {@link request}.
+   */
+  async requestBuffered(url: string | URL, options: RequestOptions = {}): Promise<BufferedResponse> {
+    return this.execute(url, options, async ({ res, release, url: target }) => {
+      try {
+        return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()), url: target };
       } finally {
         release();
       }

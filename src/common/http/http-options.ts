@@ -100,3 +100,12 @@ export interface LinesResponse {
   headers: IncomingHttpHeaders;
   lines: AsyncIterable<string>;
 }
+
+/** A response read whole, with its headers: see {@link HttpClient.requestBuffered}. */
+export interface BufferedResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** The URL that answered (after redirects). */
+  url: URL;
+}

@@ -1,6 +1,6 @@
 export { HttpClient } from './http-client';
 export { DEFAULT_TIMEOUTS } from './http-options';
-export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, TimeoutOptions } from './http-options';
+export type { HttpClientOptions, RequestOptions, LinesRequestOptions, StreamResponse, LinesResponse, BufferedResponse, TimeoutOptions } from './http-options';
 export { HttpError, HttpTransportError, HttpAbortedError, ResponseValidationError, TokenError, redactUrl } from './http-errors';
 export type { HttpErrorDetails, TransportFailure } from './http-errors';
 export type { QueryValue, BodyOptions } from './http-helpers';
@@ -27,3 +27,4 @@ export { normalizePem } from './jwt-key';
 export type { JwtKey } from './jwt-key';
 export { boxAppConfig } from './jwt-presets';
 export type { SalesforceJwtOptions, BoxJwtOptions, AppStoreConnectOptions, RingCentralJwtOptions } from './jwt-presets';
+export * from './pagination';
