@@ -1,5 +1,5 @@
-import { HttpClient, injectable } from 'estuary-cdk';
-import { Booking, BookingsResponse, EndpointConfig, NAVAN_BASE_URL } from './models';
+import { HttpClient, injectable, Next, paginate, Stop, type Logger, type Pagination } from 'estuary-cdk';
+import { Booking, EndpointConfig, NAVAN_BASE_URL } from './models';
 
 /** What the API is asked for; Python's connector uses the same page size. */
 export const PAGE_SIZE = 100;
@@ -11,10 +11,14 @@ export function formatApiTime(d: Date): string {
 
 /** A window of bookings by modification time; both bounds inclusive, either may be open. */
 export interface BookingsQuery {
-  page: number;
-  pageSize?: number;
   updatedFrom?: Date;
   updatedTo?: Date;
+}
+
+/** Navan answers every page with `page.currentPage` (from 1) and `page.totalPages`. */
+function lastPage(body: unknown): boolean {
+  const info = (body as { page?: { currentPage?: unknown; totalPages?: unknown } }).page;
+  return typeof info?.currentPage !== 'number' || typeof info.totalPages !== 'number' || info.currentPage >= info.totalPages;
 }
 
 function root(config: EndpointConfig): string {
@@ -35,26 +39,23 @@ export class NavanApi {
     private readonly config: EndpointConfig,
   ) {}
 
-  /** One page (numbered from 1) of bookings modified in the window. */
-  bookings(query: BookingsQuery, signal?: AbortSignal): Promise<BookingsResponse> {
-    return this.http.requestJson(`${root(this.config)}/v1/bookings`, {
-      query: {
-        page: query.page,
-        pageSize: query.pageSize ?? PAGE_SIZE,
-        updatedFrom: query.updatedFrom === undefined ? undefined : formatApiTime(query.updatedFrom),
-        updatedTo: query.updatedTo === undefined ? undefined : formatApiTime(query.updatedTo),
-      },
-      model: BookingsResponse,
-      ...(signal !== undefined ? { signal } : {}),
+  /** Bookings modified in the window, page by page from 1; a page's `resumeToken` is the next page number. */
+  bookings(query: BookingsQuery, ctx: { log: Logger; signal?: AbortSignal }, resume?: number): Pagination<Booking> {
+    return paginate(this.http, {
+      name: 'bookings',
+      url: `${root(this.config)}/v1/bookings`,
+      query: { updatedFrom: query.updatedFrom && formatApiTime(query.updatedFrom), updatedTo: query.updatedTo && formatApiTime(query.updatedTo) },
+      items: '/data',
+      model: Booking,
+      next: Next.pageNumber({ size: { at: 'pageSize', value: PAGE_SIZE } }),
+      stop: [Stop.when((page) => lastPage(page.body), 'last page')],
+      ctx,
+      ...(resume !== undefined ? { resume } : {}),
     });
   }
 
-  /** Every booking modified in `[from, to]`, page by page. */
-  async *modified(updatedFrom: Date, updatedTo: Date, signal?: AbortSignal): AsyncIterable<Booking> {
-    for (let page = 1, totalPages = 1; page <= totalPages; page++) {
-      const res = await this.bookings({ page, updatedFrom, updatedTo }, signal);
-      totalPages = res.page?.totalPages ?? page;
-      yield* res.data;
-    }
+  /** One request for one booking: proves the credentials. */
+  async probe(): Promise<void> {
+    await this.http.requestJson(`${root(this.config)}/v1/bookings`, { query: { page: 1, pageSize: 1 } });
   }
 }

@@ -21,7 +21,7 @@ export class Navan {
   @ValidateConnection()
   async validate(): Promise<void> {
     try {
-      await this.api.bookings({ page: 1, pageSize: 1 });
+      await this.api.probe();
     } catch (err) {
       if (err instanceof TokenError || (err instanceof HttpError && (err.status === 401 || err.status === 403))) {
         throw new CdkError('INVALID_CREDENTIALS', `Invalid credentials: check the client id and secret. ${err.message}`, { cause: err, userError: true });

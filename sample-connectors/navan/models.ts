@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsISO8601, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
 import { Advanced, BaseDocument, ClientCredentialsOAuth2Credentials, Default, Description, Title } from 'estuary-cdk';
 
 /** Where the real API lives; `base_url` overrides it (a mock server, a regional host). */
@@ -27,25 +27,4 @@ export class EndpointConfig {
 export class Booking extends BaseDocument {
   @IsString() uuid!: string;
   @IsISO8601() lastModified!: string;
-}
-
-/** The `page` block of a list response. */
-export class PageInfo {
-  @IsInt() totalPages!: number;
-  @IsInt() currentPage!: number;
-  @IsInt() pageSize!: number;
-  @IsInt() totalElements!: number;
-}
-
-/** One page of `GET /v1/bookings`. */
-export class BookingsResponse {
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => Booking)
-  data!: Booking[];
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PageInfo)
-  page?: PageInfo;
 }

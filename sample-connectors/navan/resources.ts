@@ -25,15 +25,12 @@ export class Bookings {
   @Incremental({ cursor: 'datetime', initial: wholeSecondNow })
   async *changes(since: Date, ctx: CaptureContext): AsyncIterable<Booking | Date> {
     const options = { size: 'P30D', inclusiveTo: true, cursor: 'latest-record', timestamp: (b: Booking) => new Date(b.lastModified) } as const;
-    yield* windows(since, ctx, { ...options, fetch: (w, signal) => this.api.modified(w.fromTime, w.toTime, signal) });
+    yield* windows(since, ctx, { ...options, fetch: (w, signal) => this.api.bookings({ updatedFrom: w.fromTime, updatedTo: w.toTime }, { log: ctx.log, signal }).items() });
   }
 
   /** Page numbers from 1; the page cursor is the next page to read. Bookings modified after the cutoff are left to `changes`. */
   @Backfill()
-  async *pages(page: number | undefined, cutoff: Date, ctx: CaptureContext): AsyncIterable<Booking | number> {
-    const current = page ?? 1;
-    const res = await this.api.bookings({ page: current, updatedTo: cutoff }, ctx.signal);
-    yield* res.data;
-    if (res.page !== undefined && current < res.page.totalPages) yield current + 1;
+  async *pages(page: number | undefined, cutoff: Date, ctx: CaptureContext): AsyncIterable<Booking | string | number> {
+    yield* this.api.bookings({ updatedTo: cutoff }, ctx, page).withCursors();
   }
 }
