@@ -36,12 +36,13 @@ describe('estuary CLI: V8 code cache of the modules it loads', function () {
   it('ignores a damaged cache file and replaces it', async () => {
     const first = await runCli(['spec', HELLO], [], { env: { ESTUARY_CACHE_DIR: cache } });
     const file = path.join(cache, blobs(cache)[0]!);
-    const good = fs.statSync(file).size;
     fs.writeFileSync(file, 'estuary-v8-cache-1\n\u0005\u0000\u0000\u0000abc');
     const second = await runCli(['spec', HELLO], [], { env: { ESTUARY_CACHE_DIR: cache } });
     expect(second.code).to.equal(0);
     expect(second.stdout).to.deep.equal(first.stdout);
-    expect(fs.statSync(file).size).to.be.greaterThan(good / 2);
+    // Rewritten with the code of every module this process compiled (fewer than the first: by now
+    // class-validator loads only what it uses).
+    expect(fs.statSync(file).size).to.be.greaterThan(100_000);
   });
 
   it('is off with ESTUARY_STARTUP_CACHE=0', async () => {
