@@ -32,10 +32,10 @@ export class Transactor {
     let release!: () => void;
     this.lock = new Promise<void>((r) => (release = r));
     await prev;
-    let ack: Promise<void> | undefined;
     try {
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows whatever was caught earlier, as a catch clause would
       if (this.failure !== undefined) throw this.failure;
+      let ack: Promise<void> | undefined;
       if (this.tracksAcks) {
         if (waitForAck) {
           let resolve!: () => void;
@@ -54,16 +54,14 @@ export class Transactor {
       // Written through and not queued (files, /dev/null, a pipe that took it at once): the buffer's
       // memory can take the next checkpoint. Otherwise the stream still holds it and it is left.
       if (this.out.idle) buffer.recycle();
+      // Turn the event loop once per checkpoint: a CPU-bound strategy would otherwise run entirely
+      // in microtasks, starving stdin (acknowledgements, EOF), signals and timers.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Wrapped: returning the promise itself would make commit() wait for the acknowledgement.
+      return { ack };
     } finally {
       release();
     }
-    // Turn the event loop once per checkpoint: a CPU-bound strategy would otherwise run entirely
-    // in microtasks, starving stdin (acknowledgements, EOF), signals and timers. The lock is
-    // released first, so the other tasks' checkpoints are written in the same turn rather than one
-    // per turn each (20 bindings finishing a page together waited up to 20 turns).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    // Wrapped: returning the promise itself would make commit() wait for the acknowledgement.
-    return { ack };
   }
 
   /**
