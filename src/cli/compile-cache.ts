@@ -39,7 +39,9 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   if (enabled || env.ESTUARY_STARTUP_CACHE === '0') return;
   enabled = true;
   const cacheDir = env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
-  const file = path.join(cacheDir, `v8-code-${process.version}-${process.arch}.bin`);
+  // One file per installation of estuary-cdk: copies sharing the default folder do not read each other's code.
+  const install = createHash('sha1').update(__dirname).digest('hex').slice(0, 12);
+  const file = path.join(cacheDir, `v8-code-${process.version}-${process.arch}-${install}.bin`);
   const entries = readBlob(file);
   const fresh = new Map<string, vm.Script>();
   const used = new Set<string>();
@@ -107,7 +109,7 @@ function readBlob(file: string): Map<string, Buffer> {
 }
 
 /** Past this size, entries this process did not use (files since changed, other commands) are dropped. */
-const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 function writeBlob(file: string, old: Map<string, Buffer>, fresh: Map<string, vm.Script>, used: Set<string>): void {
   let oldBytes = 0;
