@@ -3,8 +3,8 @@ import { CdkError, ProtocolError, StoppedError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
 import type { ConnectorDefinition } from '../build/definition';
-import { CaptureSession, type SessionOptions } from './capture/capture-session';
-import { checkOpenState } from './capture/state-check';
+// The capture machinery loads when `open` arrives: `spec` (a process of its own) never needs it.
+import type { SessionOptions } from './capture/capture-session';
 import { readAcknowledgements, requestReader, type RequestReader } from './io/request-reader';
 import { OutputWriter } from './io/output-writer';
 import { PROTOCOL_VERSION, type OpenRequest } from '../protocol';
@@ -98,6 +98,7 @@ async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOp
   await prepareCredentials(def, run, rawConfig, log);
   const resources = await availableResources(def, run.container, config);
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
+  const [{ checkOpenState }, { CaptureSession }] = await Promise.all([import('./capture/state-check'), import('./capture/capture-session')]);
   checkOpenState(req.state, bindings);
   run.http.warmUp();
   const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO } from '../helpers/cli-process';
+
+const LAZY = path.join(REPO, 'dist/src/cli/lazy-exports.js');
+
+/** Runs `body` in a fresh node (the module cache is process-wide), after lazyExports(['class-validator']). */
+function inChild(cache: string, body: string): Record<string, unknown> {
+  const script = `require('reflect-metadata'); require(${JSON.stringify(LAZY)}).lazyExports(['class-validator']);
+const loaded = () => Object.keys(require.cache).filter((f) => f.includes('/node_modules/class-validator/')).length;
+const out = {}; ${body}; process.stdout.write(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, env: { ...process.env, ESTUARY_CACHE_DIR: cache }, encoding: 'utf8' });
+  expect(r.status, r.stderr).to.equal(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('estuary CLI: class-validator exports loaded on first use', function () {
+  this.timeout(30000);
+  let cache: string;
+  beforeEach(() => {
+    cache = fs.mkdtempSync(path.join(REPO, '.tmp-lazy-exports-'));
+  });
+  afterEach(() => {
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('loads the whole package until it has learnt where each export lives, then only what is used', () => {
+    const first = inChild(cache, `const cv = require('class-validator'); out.n = Object.keys(cv).length; out.loaded = loaded();`);
+    expect(first.loaded).to.be.greaterThan(100);
+    expect(fs.readdirSync(cache).filter((f) => f.startsWith('exports-class-validator-'))).to.have.length(1);
+
+    const second = inChild(
+      cache,
+      `const cv = require('class-validator');
+class C {}
+cv.IsInt()(C.prototype, 'n');
+out.loaded = loaded();
+out.same = cv.IsInt === require('class-validator/cjs/decorator/typechecker/IsInt').IsInt;
+out.errors = cv.validateSync(Object.assign(new C(), { n: 1.5 })).map((e) => Object.keys(e.constraints));
+out.n = Object.keys(cv).length;
+out.esModule = cv.__esModule;`,
+    );
+    expect(second.loaded, 'modules loaded for IsInt').to.be.below(20);
+    expect(second.same).to.equal(true);
+    expect(second.errors).to.deep.equal([['isInt']]);
+    expect(second.n).to.equal(first.n);
+    expect(second.esModule).to.equal(true);
+  });
+
+  it('is off with ESTUARY_STARTUP_CACHE=0', () => {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(LAZY)}).lazyExports(['class-validator']); require('class-validator');`], {
+      cwd: REPO,
+      env: { ...process.env, ESTUARY_CACHE_DIR: cache, ESTUARY_STARTUP_CACHE: '0' },
+    });
+    expect(r.status).to.equal(0);
+    expect(fs.readdirSync(cache)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS loader's internals (_cache, _nodeModulePaths) are not in its typed ES export
+import Module = require('node:module');
+
+interface Loader {
+  new (id: string, parent: NodeJS.Module | null): NodeJS.Module & { load(file: string): void; paths: string[] };
+  _cache: NodeJS.Dict<NodeJS.Module>;
+  _nodeModulePaths(dir: string): string[];
+}
+
+/** Bump when the map file's layout changes. */
+const FORMAT = 'lazy-exports-2';
+
+/** Export name → file (relative to the package's entry folder) that defines it, and its name there. */
+type ExportMap = [name: string, file: string, as: string][];
+
+/**
+ * Serves `require(pkg)` of a barrel package with an object whose exports load, on first access,
+ * only the file that defines each one. class-validator's entry requires all of its ~100 decorators,
+ * and with them validator and libphonenumber-js: ~320 modules, about a third of the start-up of a
+ * `spec`, which uses a handful. The barrel's exports are already getters onto those files, so each
+ * export is the same value either way; only what is loaded, and when, differs.
+ *
+ * Which file defines which export is learnt from a process that loaded the whole barrel, and kept in
+ * `ESTUARY_CACHE_DIR` keyed by the entry's path and its package.json. Until then (or with
+ * `ESTUARY_STARTUP_CACHE=0`) the package loads as usual.
+ */
+export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
+  if (env.ESTUARY_STARTUP_CACHE === '0') return;
+  const cacheDir = env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
+  for (const pkg of packages) {
+    try {
+      lazyPackage(pkg, cacheDir);
+    } catch {
+      // The package loads as usual.
+    }
+  }
+}
+
+function lazyPackage(pkg: string, cacheDir: string): void {
+  const entry = require.resolve(pkg);
+  const loader = Module as unknown as Loader;
+  if (loader._cache[entry] !== undefined) return;
+  const root = packageRoot(entry, pkg);
+  const key = createHash('sha1')
+    .update(FORMAT)
+    .update(entry)
+    .update('\0')
+    .update(fs.readFileSync(path.join(root, 'package.json')))
+    .digest('hex')
+    .slice(0, 16);
+  const mapFile = path.join(cacheDir, `exports-${pkg.replace(/[^a-z0-9.-]/gi, '_')}-${key}.json`);
+  let map: ExportMap | undefined;
+  try {
+    map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as ExportMap;
+  } catch {
+    // Not learnt yet: learn it from this process, if it loads the whole package.
+    process.once('exit', () => {
+      learn(entry, loader, mapFile);
+    });
+    return;
+  }
+  const dir = path.dirname(entry);
+  let whole: Record<string, unknown> | undefined;
+  // The entry itself, loaded outside the module cache (where the lazy object stands in for it).
+  const loadWhole = (): Record<string, unknown> => {
+    if (whole === undefined) {
+      const m = new loader(entry, null);
+      m.filename = entry;
+      m.paths = loader._nodeModulePaths(dir);
+      m.load(entry);
+      whole = m.exports as Record<string, unknown>;
+    }
+    return whole;
+  };
+  const lazy: Record<string, unknown> = {};
+  Object.defineProperty(lazy, '__esModule', { value: true });
+  for (const [name, file, as] of map) {
+    const abs = path.join(dir, file);
+    const get =
+      abs === entry
+        ? (): unknown => loadWhole()[as]
+        : // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the one file that defines this export, on first use
+          (): unknown => (require(abs) as Record<string, unknown>)[as];
+    Object.defineProperty(lazy, name, { enumerable: true, get });
+  }
+  const stand = new loader(entry, null);
+  stand.filename = entry;
+  stand.exports = lazy;
+  stand.loaded = true;
+  loader._cache[entry] = stand;
+}
+
+function packageRoot(entry: string, pkg: string): string {
+  const at = entry.lastIndexOf(`${path.sep}node_modules${path.sep}${pkg.split('/').join(path.sep)}${path.sep}`);
+  if (at < 0) throw new Error(`${pkg} is not under node_modules`);
+  return entry.slice(0, at + `${path.sep}node_modules${path.sep}`.length + pkg.length);
+}
+
+/** After a process that loaded the whole package: which loaded file defines each export. */
+function learn(entry: string, loader: Loader, mapFile: string): void {
+  const whole = loader._cache[entry];
+  if (whole?.loaded !== true) return;
+  const exports = whole.exports as Record<string, unknown>;
+  const dir = path.dirname(entry);
+  // The entry last: it may hold copies of what it re-exports (tslib's __exportStar), and loading it loads everything.
+  const files = Object.entries(loader._cache)
+    .filter(([f, m]) => f.startsWith(dir + path.sep) && m?.loaded === true && typeof m.exports === 'object')
+    .sort(([a], [b]) => Number(a === entry) - Number(b === entry));
+  const map: ExportMap = [];
+  // A file's own (data, not re-exported getter) export holding this value, under this name if it can.
+  const defines = (m: NodeJS.Module, name: string, value: unknown): boolean => {
+    const d = Object.getOwnPropertyDescriptor(m.exports, name);
+    return d !== undefined && 'value' in d && d.value === value;
+  };
+  for (const name of Object.keys(exports)) {
+    const value = exports[name];
+    let found: [string, string] | undefined;
+    for (const [file, m] of files) {
+      if (file === entry && found !== undefined) break;
+      if (defines(m!, name, value)) found = [file, name];
+      else if (value !== undefined && found === undefined) {
+        const as = Object.keys(m!.exports as object).find((k) => defines(m!, k, value));
+        if (as !== undefined) found = [file, as];
+      }
+      if (found?.[1] === name) break;
+    }
+    if (found === undefined) return; // an export this scheme cannot place: keep loading the whole package
+    map.push([name, path.relative(dir, found[0]), found[1]]);
+  }
+  try {
+    fs.mkdirSync(path.dirname(mapFile), { recursive: true });
+    const tmp = `${mapFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(map));
+    fs.renameSync(tmp, mapFile);
+  } catch {
+    // Unwritable: the next process loads the whole package again.
+  }
+}
