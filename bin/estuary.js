@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 'use strict';
+// Before anything loads: V8's old-space growth is read at each full collection (see heap-tuning.ts).
+require('../dist/src/runtime/capture/heap-tuning.js').tuneHeapAtStart();
 require('reflect-metadata');
 const { main } = require('../dist/src/cli/main.js');
 main(process.argv.slice(2)).then(
