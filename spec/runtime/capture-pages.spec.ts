@@ -84,7 +84,9 @@ describe('capture engine: pages of documents yielded as arrays', () => {
     @Connector({ config: Config, resources: [P] })
     class C {}
     const r = await serveInProcess(C, [openRequest([{ name: 'p' }])], { until: () => false });
-    expect((r.error as Error).message).to.include('P.pages @Backfill yielded an array holding "next" at index 1; an array is a page of documents and holds only documents (objects): yield cursors on their own');
+    expect((r.error as Error).message).to.include(
+      'P.pages @Backfill yielded an array holding "next" at index 1; an array is a page of documents and holds only documents (objects): yield cursors on their own',
+    );
     expect(captured(r.messages)).to.have.length(0);
   });
 
