@@ -10,15 +10,15 @@
  */
 import { envInt } from './fixtures/documents';
 import { range, runAsMain, type SummaryRow } from './fixtures/measure';
-import { airbyteSource, compareThroughput, estuaryBackfill, ratios } from './fixtures/throughput';
+import { airbyteSource, compareThroughput, estuaryBackfillEach, ratios } from './fixtures/throughput';
 
 export async function run(): Promise<SummaryRow[]> {
   const docs = envInt('BENCH_DOCS', 1_000_000);
   const page = envInt('BENCH_PAGE', 1000);
   const rounds = Math.max(1, envInt('BENCH_ROUNDS', 3));
-  const results = await compareThroughput('estuary-cdk vs faros-airbyte-cdk', [airbyteSource, estuaryBackfill], docs, page, rounds);
+  const results = await compareThroughput('estuary-cdk vs faros-airbyte-cdk', [airbyteSource, estuaryBackfillEach], docs, page, rounds);
   const ab = results.get(airbyteSource)!;
-  const est = results.get(estuaryBackfill)!;
+  const est = results.get(estuaryBackfillEach)!;
   const e2e = ratios(est.e2e, ab.e2e);
   const net = ratios(est.net, ab.net);
   const cpu = ratios(

@@ -17,19 +17,20 @@ import * as path from 'node:path';
 import { envInt } from './fixtures/documents';
 import { median, range, runAsMain, type SummaryRow } from './fixtures/measure';
 import type { ChildRun } from './fixtures/measure';
-import { bareNodeStart, bareWriter, compareThroughput, estuaryBackfill, floorWriter, ratios } from './fixtures/throughput';
+import { bareNodeStart, bareWriter, compareThroughput, estuaryBackfill, estuaryBackfillEach, floorWriter, ratios } from './fixtures/throughput';
 
 export async function run(): Promise<SummaryRow[]> {
   const docs = envInt('BENCH_DOCS', 1_000_000);
   const page = envInt('BENCH_PAGE', 1000);
   const rounds = Math.max(1, envInt('BENCH_ROUNDS', 3));
   const nodeStarts: ChildRun[] = [];
-  const results = await compareThroughput('backfill throughput', [bareWriter, floorWriter, estuaryBackfill], docs, page, rounds, async () => {
+  const results = await compareThroughput('backfill throughput', [bareWriter, floorWriter, estuaryBackfill, estuaryBackfillEach], docs, page, rounds, async () => {
     nodeStarts.push(await bareNodeStart());
   });
   const bare = results.get(bareWriter)!;
   const floor = results.get(floorWriter)!;
   const est = results.get(estuaryBackfill)!;
+  const each = results.get(estuaryBackfillEach)!;
   // Issue 16, item 1: the floor's time beyond a bare Node start over ours beyond our start-up to `opened`.
   const nodeMs = nodeStarts.map((r) => r.wallMs);
   const openedMs = est.startup.map((r) => r.markMs ?? Number.NaN);
@@ -52,6 +53,11 @@ export async function run(): Promise<SummaryRow[]> {
   );
   console.log(`start-up: node -e 0 ${range(nodeMs)} ms; estuary-cdk to "opened" ${range(openedMs)} ms; floor writer to "opened" ${range(floor.startup.map((r) => r.markMs ?? Number.NaN))} ms`);
   console.log(`floor / estuary-cdk beyond start-up, (floor − node -e 0) / (ours − our start-up to "opened"): ${range(floorRatio, 2)} (target ≥ 0.85)`);
+  const eachOpened = each.startup.map((r) => r.markMs ?? Number.NaN);
+  const eachRatio = each.full.map((r, i) => (floor.full[i]!.wallMs - nodeMs[i]!) / (r.wallMs - eachOpened[i]!));
+  const cpuFloor = (runs: typeof est.full): number[] => runs.map((r, i) => floor.full[i]!.cpuS / r.cpuS);
+  console.log(`same, documents yielded one by one: ${range(eachRatio, 2)}`);
+  console.log(`floor CPU s / estuary-cdk CPU s (start-up included): per page ${range(cpuFloor(est.full), 2)}, per document ${range(cpuFloor(each.full), 2)}`);
   console.log(
     `peak RSS: estuary-cdk ${range(rss, 1)} MiB, floor writer ${range(
       floor.full.map((r) => r.maxRssMiB),

@@ -10,7 +10,7 @@
 import { envInt } from './fixtures/documents';
 import { median, range, runAsMain, type SummaryRow } from './fixtures/measure';
 import { pythonBackfill, pythonCdk, pythonCdkUnavailable } from './fixtures/python-cdk';
-import { compareThroughput, estuaryBackfill, ratios } from './fixtures/throughput';
+import { compareThroughput, estuaryBackfillEach, ratios } from './fixtures/throughput';
 
 export async function run(): Promise<SummaryRow[]> {
   const cdk = pythonCdk();
@@ -22,9 +22,9 @@ export async function run(): Promise<SummaryRow[]> {
   const page = envInt('BENCH_PAGE', 1000);
   const rounds = Math.max(1, envInt('BENCH_ROUNDS', 3));
   const python = pythonBackfill(cdk);
-  const results = await compareThroughput('estuary-cdk vs the Python CDK', [python, estuaryBackfill], docs, page, rounds);
+  const results = await compareThroughput('estuary-cdk vs the Python CDK', [python, estuaryBackfillEach], docs, page, rounds);
   const py = results.get(python)!;
-  const est = results.get(estuaryBackfill)!;
+  const est = results.get(estuaryBackfillEach)!;
   const e2e = ratios(est.e2e, py.e2e);
   const net = ratios(est.net, py.net);
   const cpu = ratios(

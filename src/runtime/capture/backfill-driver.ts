@@ -1,7 +1,7 @@
 import { CaptureError } from '../../common/errors';
 import { isPageCursorPatch } from '../../common/capture-items';
 import { applyMergePatch } from '../../common/merge-patch';
-import { captureContext, captureDocument, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
+import { captureContext, captureDocument, captureDocuments, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch, encodeCursor, type CursorValue } from './state-codec';
 import type { Task } from './task';
 
@@ -54,8 +54,12 @@ export async function runBackfill(task: Task, b: BoundBinding, state: BackfillSt
         captureDocument(task, b, item);
         // Documents after the last cursor end the backfill, as in the Python CDK.
         done = true;
+      } else if (Array.isArray(item)) {
+        // A page of documents: one step of the iteration for all of them.
+        captureDocuments(task, b, item, where);
+        if (item.length > 0) done = true;
       } else {
-        throw new CaptureError(`${where} yielded ${describeValue(item)}: page cursors are strings, numbers or pageCursor({...}), documents are objects`);
+        throw new CaptureError(`${where} yielded ${describeValue(item)}: page cursors are strings, numbers or pageCursor({...}), documents are objects or arrays of them`);
       }
     }
     if (done) break;

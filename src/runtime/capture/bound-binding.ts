@@ -1,6 +1,7 @@
 import type { BindingContext } from '../../container/binding-context';
 import type { ResourceDefinition } from '../../build/definition';
-import { isAssociated } from '../../common/capture-items';
+import { isAssociated, isBackfillTrigger, isPageCursorPatch } from '../../common/capture-items';
+import { CaptureError } from '../../common/errors';
 import { formatDateTime } from '../../common/time';
 import type { Class } from '../../common/metadata';
 import { ModelJsonWriter } from '../../schema/model-json';
@@ -47,6 +48,20 @@ export function captureDocument(task: Task, b: BoundBinding, item: object): void
   }
   checkDocument(b, b.index, item);
   task.captured(b.index, item, ModelJsonWriter.forDocument(item, b.documents[b.index]));
+}
+
+/**
+ * Captures a page of documents a strategy yielded as one array: the same as yielding each in turn,
+ * but the driver takes one step of the async iteration per page instead of one per document.
+ */
+export function captureDocuments(task: Task, b: BoundBinding, page: readonly unknown[], where: string): void {
+  for (let i = 0; i < page.length; i++) {
+    const item = page[i];
+    if (item === null || typeof item !== 'object' || Array.isArray(item) || item instanceof Date || isPageCursorPatch(item) || isBackfillTrigger(item)) {
+      throw new CaptureError(`${where} yielded an array holding ${describeValue(item)} at index ${i}; an array is a page of documents and holds only documents (objects): yield cursors on their own`);
+    }
+    captureDocument(task, b, item);
+  }
 }
 
 /** The context handed to a strategy invocation. */

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import { capYoungGeneration } from './heap-tuning';
 import { CaptureError, StoppedError, describeError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { nextFire } from '../../common/cron';
@@ -74,6 +75,7 @@ export class CaptureSession {
 
   /** Runs the capture until every task returns; throws naming the first failed task. */
   async execute(): Promise<void> {
+    capYoungGeneration();
     const shared: SharedTaskOptions = { transactor: this.transactor, stop: this.stop, ...(this.options.spillBytes !== undefined ? { spillBytes: this.options.spillBytes } : {}) };
     const root = new Task(ROOT_TASK, this.log, shared, false);
     const restart = setTimeout(() => this.stop.stop('periodic restart'), Math.min(this.options.periodicRestartMs, 2 ** 31 - 1));

@@ -2,7 +2,7 @@ import { CaptureError } from '../../common/errors';
 import { isBackfillTrigger } from '../../common/capture-items';
 import type { CursorKind } from '../../common/metadata';
 import { compareDateTimes } from '../../common/time';
-import { captureContext, captureDocument, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
+import { captureContext, captureDocument, captureDocuments, describeValue, invokeStrategy, type BoundBinding } from './bound-binding';
 import { bindingPatch, encodeCursor, isCursorOfKind, type CursorValue } from './state-codec';
 import type { Task } from './task';
 
@@ -34,7 +34,10 @@ export async function runIncremental(task: Task, b: BoundBinding, start: CursorV
         await task.checkpoint({ backfillRequests: { [b.stateKey]: true } });
         return;
       }
-      if (isCursorCandidate(item)) {
+      if (isDocumentPage(kind, item)) {
+        captureDocuments(task, b, item, where);
+        if (item.length > 0) pending = true;
+      } else if (isCursorCandidate(item)) {
         checkCursor(kind, cursor, item, where);
         cursor = item as CursorValue;
         await task.checkpoint(bindingPatch(b.stateKey, 'inc', subtask, { cursor: encodeCursor(cursor) }));
@@ -44,7 +47,7 @@ export async function runIncremental(task: Task, b: BoundBinding, start: CursorV
         captureDocument(task, b, item);
         pending = true;
       } else {
-        throw new CaptureError(`${where} yielded ${describeValue(item)}, which is neither a document (an object) nor a ${kind} cursor`);
+        throw new CaptureError(`${where} yielded ${describeValue(item)}, which is neither a document (an object, or an array of them) nor a ${kind} cursor`);
       }
     }
     if (pending) {
@@ -57,6 +60,17 @@ export async function runIncremental(task: Task, b: BoundBinding, start: CursorV
     } else sleepMs = 0;
     if (task.stop.stopping) return;
   }
+}
+
+/**
+ * An array is a page of documents, except under a `string-tuple` cursor, where it is a cursor unless
+ * its first element is a document (a tuple cursor holds strings and numbers).
+ */
+function isDocumentPage(kind: CursorKind, item: unknown): item is readonly unknown[] {
+  if (!Array.isArray(item)) return false;
+  if (kind !== 'string-tuple') return true;
+  const first: unknown = item[0];
+  return first !== null && typeof first === 'object' && !(first instanceof Date);
 }
 
 /** Anything but a document: cursors, and mistakes (strings, booleans) that checkCursor names. */

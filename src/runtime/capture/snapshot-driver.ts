@@ -42,9 +42,11 @@ export async function runSnapshot(task: Task, b: BoundBinding, state: SnapshotSt
     state.updated_at = formatDateTime(new Date());
     let count = 0;
     const ctx = captureContext(task, b, subtask, false);
-    for await (const item of invokeStrategy(b, strategy.method, where, [ctx])) {
+    /** Captures one row; `at` is its index when it came in an array. */
+    const row = (item: unknown, at?: number): void => {
       if (item === null || typeof item !== 'object' || Array.isArray(item) || item instanceof Date) {
-        throw new CaptureError(`${where} yielded ${describeValue(item)}; a snapshot yields only documents (objects)`);
+        const what = at === undefined ? describeValue(item) : `an array holding ${describeValue(item)} at index ${String(at)}`;
+        throw new CaptureError(`${where} yielded ${what}; a snapshot yields only documents (objects, or arrays of them)`);
       }
       const src = item as Record<string, unknown>;
       const prevMeta = src._meta !== null && typeof src._meta === 'object' ? (src._meta as Record<string, unknown>) : {};
@@ -54,6 +56,11 @@ export async function runSnapshot(task: Task, b: BoundBinding, state: SnapshotSt
       checkDocument(b, b.index, doc);
       task.captured(b.index, doc, ModelJsonWriter.forDocument(src, b.documents[b.index]));
       count++;
+    };
+    for await (const item of invokeStrategy(b, strategy.method, where, [ctx])) {
+      if (!Array.isArray(item)) row(item);
+      // A page of rows: one step of the iteration for all of them.
+      else for (let i = 0; i < item.length; i++) row(item[i], i);
     }
     const digest = task.pendingDigest();
     task.log.debug({ count, digest, last_count: state.last_count, last_digest: state.last_digest }, 'polled snapshot');

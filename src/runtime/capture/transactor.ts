@@ -1,6 +1,7 @@
 import { CaptureError, ProtocolError } from '../../common/errors';
 import type { OutputWriter } from '../io/output-writer';
 import type { TaskBuffer } from './task-buffer';
+import { capYoungGeneration } from './heap-tuning';
 
 /**
  * Writes each task's documents and checkpoint as one unit, never interleaved with another task's,
@@ -54,6 +55,7 @@ export class Transactor {
       // Written through and not queued (files, /dev/null, a pipe that took it at once): the buffer's
       // memory can take the next checkpoint. Otherwise the stream still holds it and it is left.
       if (this.out.idle) buffer.recycle();
+      capYoungGeneration();
       // Turn the event loop once per checkpoint: a CPU-bound strategy would otherwise run entirely
       // in microtasks, starving stdin (acknowledgements, EOF), signals and timers.
       await new Promise<void>((resolve) => setImmediate(resolve));
