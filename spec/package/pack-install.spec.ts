@@ -41,7 +41,8 @@ describe('the packed package in a fresh project', function () {
     it(`installs, scaffolds, previews and tests a connector in a ${kind} project`, async () => {
       const project = path.join(work, kind);
       fs.mkdirSync(project);
-      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind }));
+      const pkg = { name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind, scripts: { test: 'estuary test' } };
+      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify(pkg));
       await sh(project, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball]);
 
       // One copy of each singleton library: the peers are hoisted beside estuary-cdk, not nested in it.
@@ -69,6 +70,10 @@ describe('the packed package in a fresh project', function () {
         expect(tap, flag).to.match(/^# pass 1$/m);
         expect(tap, flag).to.match(/^# fail 0$/m);
       }
+      // `npm test` as the scaffold suggests it: estuary test finds shop/connector.spec.ts.
+      const npmTest = await sh(project, 'npm', ['test']);
+      expect(npmTest).to.match(/^# pass 1$/m);
+      expect(npmTest).to.match(/^# fail 0$/m);
     });
   }
 });
