@@ -18,7 +18,17 @@ export { forConfig, type ConfigDecorators } from './decorators/for-config.decora
 export { Webhook, type WebhookOptions } from './decorators/webhook.decorator';
 export type { WebhookMatchRule, WebhookDiscriminator, UrlMatchRule, HeaderMatchRule, BodyMatchRule } from './common/webhook-match';
 export type { StrategyOptionContext, SubtaskOption } from './decorators/strategy-options';
-export { Auth, DiscoverResources, MigrateConfig, ValidateConnection, type HookDecorator, type AuthHook, type DiscoverHook, type MigrateConfigHook, type ValidateHook } from './decorators/hooks.decorator';
+export {
+  Auth,
+  DiscoverResources,
+  MigrateConfig,
+  ValidateConnection,
+  type HookDecorator,
+  type AuthHook,
+  type DiscoverHook,
+  type MigrateConfigHook,
+  type ValidateHook,
+} from './decorators/hooks.decorator';
 export { Title } from './decorators/title.decorator';
 export { Description } from './decorators/description.decorator';
 export { Secret } from './decorators/secret.decorator';
