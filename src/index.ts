@@ -11,13 +11,24 @@ import 'reflect-metadata';
 // Decorators
 export { Connector, type ConnectorOptions } from './decorators/connector.decorator';
 export { Resource, type ResourceOptions, type ReductionStrategy } from './decorators/resource.decorator';
-export { Incremental, type IncrementalOptions } from './decorators/incremental.decorator';
-export { Backfill, type BackfillOptions } from './decorators/backfill.decorator';
-export { Snapshot, type SnapshotOptions } from './decorators/snapshot.decorator';
+export { Incremental, type IncrementalOptions, type IncrementalDecorator } from './decorators/incremental.decorator';
+export { Backfill, type BackfillOptions, type BackfillDecorator } from './decorators/backfill.decorator';
+export { Snapshot, type SnapshotOptions, type SnapshotDecorator } from './decorators/snapshot.decorator';
+export { forConfig, type ConfigDecorators } from './decorators/for-config.decorator';
 export { Webhook, type WebhookOptions } from './decorators/webhook.decorator';
 export type { WebhookMatchRule, WebhookDiscriminator, UrlMatchRule, HeaderMatchRule, BodyMatchRule } from './common/webhook-match';
 export type { StrategyOptionContext, SubtaskOption } from './decorators/strategy-options';
-export { Auth, DiscoverResources, MigrateConfig, ValidateConnection } from './decorators/hooks.decorator';
+export {
+  Auth,
+  DiscoverResources,
+  MigrateConfig,
+  ValidateConnection,
+  type HookDecorator,
+  type AuthHook,
+  type DiscoverHook,
+  type MigrateConfigHook,
+  type ValidateHook,
+} from './decorators/hooks.decorator';
 export { Title } from './decorators/title.decorator';
 export { Description } from './decorators/description.decorator';
 export { Secret } from './decorators/secret.decorator';

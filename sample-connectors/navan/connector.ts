@@ -1,6 +1,6 @@
-import { CdkError, Connector, HttpError, TokenError, TokenSource, ValidateConnection, Auth } from 'estuary-cdk';
+import { CdkError, Connector, HttpError, TokenError, TokenSource } from 'estuary-cdk';
 import { NavanApi, tokenUrl } from './api';
-import { EndpointConfig } from './models';
+import { Auth, EndpointConfig, ValidateConnection } from './models';
 import { Bookings } from './resources';
 
 /** Navan bookings: OAuth2 client credentials (sent in a Basic header), backfill plus incremental. */

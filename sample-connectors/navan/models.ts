@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
-import { Advanced, BaseDocument, ClientCredentialsOAuth2Credentials, Default, Description, Title } from 'estuary-cdk';
+import { Advanced, BaseDocument, ClientCredentialsOAuth2Credentials, Default, Description, forConfig, Title } from 'estuary-cdk';
 
 /** Where the real API lives; `base_url` overrides it (a mock server, a regional host). */
 export const NAVAN_BASE_URL = 'https://api.navan.com';
@@ -22,6 +22,9 @@ export class EndpointConfig {
   @Matches(/^https?:\/\/[^/]+/)
   base_url!: string;
 }
+
+/** The connector's hooks, checked by the compiler to accept an EndpointConfig. */
+export const { Auth, ValidateConnection } = forConfig(EndpointConfig);
 
 /** A booking (flight, hotel, car, rail). Only the key and the cursor field are declared; the rest is kept as sent. */
 export class Booking extends BaseDocument {

@@ -91,7 +91,7 @@ describe('estuary init', function () {
       .and.not.to.match(/__name__|__ConnectorClass__/);
     const capture = parseYaml(fs.readFileSync(path.join(dir, 'test.flow.yaml'), 'utf8')).captures[`acmeCo/${path.basename(dir).slice(1)}`];
     expect(capture.endpoint.local).to.deep.equal({ command: ['npx', 'estuary', 'run', '.'], config: 'config.yaml' });
-    expect(init.stdout).to.include('Next steps:').and.to.include('npx estuary preview . --sessions 1').and.to.include('node --require estuary-cdk/register --test connector.spec.ts');
+    expect(init.stdout).to.include('Next steps:').and.to.include('npx estuary preview . --sessions 1').and.to.include('npx estuary test');
   });
 
   // The delay is counted from the capture process's start, so it must cover that start on a busy machine.

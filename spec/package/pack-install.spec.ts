@@ -41,7 +41,8 @@ describe('the packed package in a fresh project', function () {
     it(`installs, scaffolds, previews and tests a connector in a ${kind} project`, async () => {
       const project = path.join(work, kind);
       fs.mkdirSync(project);
-      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind }));
+      const pkg = { name: `consumer-${kind}`, version: '1.0.0', private: true, type: kind, scripts: { test: 'estuary test' } };
+      fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify(pkg));
       await sh(project, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball]);
 
       // One copy of each singleton library: the peers are hoisted beside estuary-cdk, not nested in it.
@@ -60,12 +61,19 @@ describe('the packed package in a fresh project', function () {
       const collections = new Set(preview.map((l) => (JSON.parse(l) as [string, unknown])[0]));
       expect([...collections].sort()).to.deep.equal(['acmeCo/categories', 'acmeCo/items']);
 
-      if (kind === 'commonjs') {
-        // The scaffold's spec, run the documented way (decorator metadata through estuary-cdk/register).
-        const tap = await sh(path.join(project, 'shop'), process.execPath, ['--require', 'estuary-cdk/register', '--test', 'connector.spec.ts']);
-        expect(tap).to.match(/^# pass 1$/m);
-        expect(tap).to.match(/^# fail 0$/m);
+      // The scaffold's spec, run the documented way (decorator metadata through estuary-cdk/register):
+      // `--import` in either kind of project (an ESM project's entry file goes to Node's ESM loader,
+      // which needs the registered hooks to load .ts), and `--require` still in a CommonJS one.
+      const flags = kind === 'module' ? ['--import'] : ['--import', '--require'];
+      for (const flag of flags) {
+        const tap = await sh(path.join(project, 'shop'), process.execPath, [flag, 'estuary-cdk/register', '--test', 'connector.spec.ts']);
+        expect(tap, flag).to.match(/^# pass 1$/m);
+        expect(tap, flag).to.match(/^# fail 0$/m);
       }
+      // `npm test` as the scaffold suggests it: estuary test finds shop/connector.spec.ts.
+      const npmTest = await sh(project, 'npm', ['test']);
+      expect(npmTest).to.match(/^# pass 1$/m);
+      expect(npmTest).to.match(/^# fail 0$/m);
     });
   }
 });

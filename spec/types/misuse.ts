@@ -4,7 +4,7 @@
  * fails the build. Never loaded at run time.
  */
 import { IsOptional } from 'class-validator';
-import { Backfill, Default, HttpClient, Incremental, Next, paginate, Snapshot } from '../../src';
+import { Auth, Backfill, Default, DiscoverResources, forConfig, HttpClient, Incremental, MigrateConfig, Next, paginate, Snapshot, TokenSource, type StrategyOptionContext } from '../../src';
 
 class Doc {
   id!: string;
@@ -54,6 +54,74 @@ export class Misuses {
   }
 }
 
+class EndpointConfig {
+  api_key!: string;
+  start_date!: string;
+  regions!: string[];
+}
+
+class OtherConfig {
+  tenant!: string;
+}
+
+const typed = forConfig(EndpointConfig);
+
+export class ConfigMisuses {
+  // @ts-expect-error the plain decorator's config is unknown: name it with forConfig or annotate the parameter
+  @Incremental({ cursor: 'datetime', initial: ({ config }) => new Date(config.start_date) })
+  async *untypedConfig(since: Date): AsyncIterable<Doc | Date> {
+    yield since;
+  }
+
+  // @ts-expect-error the config has no such field
+  @typed.Incremental({ cursor: 'datetime', initial: ({ config }) => new Date(config.startDate) })
+  async *misspelledField(since: Date): AsyncIterable<Doc | Date> {
+    yield since;
+  }
+
+  // @ts-expect-error start_date is a string, not the cursor's Date
+  @typed.Incremental({ cursor: 'datetime', initial: ({ config }) => config.start_date })
+  async *initialFromString(since: Date): AsyncIterable<Doc | Date> {
+    yield since;
+  }
+
+  // @ts-expect-error subtask ids are strings, not numbers
+  @typed.Backfill({ subtasks: ({ config }) => config.regions.map((r) => r.length) })
+  async *subtasksOfNumbers(page: number | undefined): AsyncIterable<Doc | number> {
+    yield page ?? 0;
+  }
+
+  // @ts-expect-error the hook receives the connector's config, which is not an OtherConfig
+  @typed.Auth()
+  authOfOtherConfig(config: OtherConfig): TokenSource {
+    return TokenSource.accessToken(config.tenant);
+  }
+
+  // @ts-expect-error @Auth returns a token source, not the key itself
+  @typed.Auth()
+  authReturningString(config: EndpointConfig): string {
+    return config.api_key;
+  }
+
+  // @ts-expect-error the config named on the decorator is not what the method accepts
+  @Auth<EndpointConfig>()
+  explicitOfOtherConfig(config: OtherConfig): TokenSource {
+    return TokenSource.accessToken(config.tenant);
+  }
+
+  // @ts-expect-error @DiscoverResources returns the resources found, not one
+  @DiscoverResources()
+  discoverOne(): { name: string } {
+    return { name: 'x' };
+  }
+
+  // @ts-expect-error @MigrateConfig returns { message, config } or undefined
+  @typed.MigrateConfig()
+  migrateWithoutMessage(config: EndpointConfig): { config: EndpointConfig } {
+    return { config };
+  }
+}
+
 export class DefaultMisuses {
   // @ts-expect-error the default must fit the field's type
   @Default('100') @IsOptional() page_size!: number;
@@ -90,6 +158,59 @@ export class Usages {
   @Snapshot()
   async *snapshot(): AsyncIterable<Doc> {
     yield { id: 'x' };
+  }
+
+  @typed.Incremental({ cursor: 'datetime', initial: ({ config }) => new Date(config.start_date), subtasks: ({ config }) => config.regions })
+  async *typedChanges(since: Date): AsyncIterable<Doc | Date> {
+    yield since;
+  }
+
+  @Incremental({ cursor: 'datetime', initial: ({ config }: StrategyOptionContext<EndpointConfig>) => new Date(config.start_date) })
+  async *annotatedChanges(since: Date): AsyncIterable<Doc | Date> {
+    yield since;
+  }
+
+  @typed.Backfill({ cutoff: ({ config }) => new Date(config.start_date) })
+  async *typedPages(page: number | undefined): AsyncIterable<Doc | number> {
+    yield page ?? 0;
+  }
+
+  @typed.Snapshot({ subtasks: ({ config }) => config.regions })
+  async *typedSnapshot(): AsyncIterable<Doc> {
+    yield { id: 'x' };
+  }
+
+  @typed.Auth()
+  auth(config: EndpointConfig): TokenSource {
+    return TokenSource.accessToken(config.api_key);
+  }
+
+  @Auth<EndpointConfig>()
+  async explicitAuth(config: EndpointConfig): Promise<TokenSource | undefined> {
+    return Promise.resolve(config.api_key === '' ? undefined : TokenSource.accessToken(config.api_key));
+  }
+
+  // A hook may ignore the config it is given.
+  @typed.DiscoverResources()
+  async discover(): Promise<{ name: string }[]> {
+    return Promise.resolve([{ name: 'x' }]);
+  }
+
+  @typed.MigrateConfig()
+  migrate(config: EndpointConfig): { message: string; config: EndpointConfig } | undefined {
+    return config.start_date === '' ? { message: 'set a start date', config: Object.assign(new EndpointConfig(), config, { start_date: '2024-01-01T00:00:00Z' }) } : undefined;
+  }
+
+  @typed.ValidateConnection()
+  async validate(config: EndpointConfig): Promise<void> {
+    if (config.api_key === '') throw new Error('no key');
+    return Promise.resolve();
+  }
+
+  // The plain hooks still accept any config parameter, as before.
+  @MigrateConfig()
+  plainMigrate(_config: OtherConfig): undefined {
+    return undefined;
   }
 }
 

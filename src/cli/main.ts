@@ -10,6 +10,7 @@ commands:
   docs <connector> [--check|--write f]  render the config reference page (Markdown)
   preview <connector> [options]         play the Flow runtime locally and print what is captured
   init <dir>                            scaffold a new connector
+  test [--mocha] [files…]               run the connector's TypeScript specs with decorator metadata
 
 <connector> is a .ts or .js file, or a folder holding connector.ts.`;
 
@@ -32,6 +33,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'init': {
       const { initCommand } = await import('./init-command');
       return initCommand(args, process.stdout);
+    }
+    case 'test': {
+      const { testCommand } = await import('./test-command');
+      return testCommand(args, process.stdout, process.stderr);
     }
     case undefined:
     case 'help':

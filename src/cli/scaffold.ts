@@ -97,7 +97,7 @@ export async function scaffold(args: string[], out: NodeJS.WritableStream): Prom
       ...cd,
       ...install,
       '  npx estuary preview . --sessions 1 --delay 2s                       # capture from the built-in demo API (uses config.yaml)',
-      '  node --require estuary-cdk/register --test connector.spec.ts        # test against mock-api.ts',
+      '  npx estuary test                                                    # run connector.spec.ts against mock-api.ts',
       '',
       'Then point base_url in config.yaml at the real API and adapt api.ts, models.ts and resources.ts.',
       'Guide for connector authors: docs/author-guide.md in the estuary-cdk package.',

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as nodeModule from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 let registered = false;
 
@@ -37,6 +39,48 @@ export function registerTypeScript(): void {
   const loadJs = exts['.js']!;
   exts['.js'] = (m, f) => withSourceMaps(false, () => loadJs(m, f));
   setSourceMaps(true);
+  resolveJsToTs();
+}
+
+type ResolveFilename = (request: string, parent: NodeJS.Module | undefined, ...rest: unknown[]) => string;
+
+/**
+ * TypeScript sources written for `moduleResolution: nodenext` (usual in ESM projects) import
+ * `./models.js` for `./models.ts`. When such a request from a TypeScript file finds no `.js` file,
+ * it is retried with the TypeScript extension — only after a miss, so other loads cost nothing.
+ */
+function resolveJsToTs(): void {
+  // The Module class itself: the namespace import is a read-only copy of its properties.
+  const loader = nodeModule.Module as unknown as { _resolveFilename: ResolveFilename };
+  const resolveFilename = loader._resolveFilename;
+  loader._resolveFilename = function (this: unknown, request, parent, ...rest) {
+    try {
+      return resolveFilename.call(this, request, parent, ...rest);
+    } catch (err) {
+      const js = /\.([cm]?)js(x?)$/.exec(request);
+      if (js === null || !request.startsWith('.') || parent?.filename == null || !/\.[cm]?tsx?$/.test(parent.filename)) throw err;
+      try {
+        return resolveFilename.call(this, `${request.slice(0, js.index)}.${js[1] ?? ''}ts${js[2] ?? ''}`, parent, ...rest);
+      } catch {
+        throw err;
+      }
+    }
+  };
+}
+
+let esmRegistered = false;
+
+/**
+ * Lets Node's ESM loader load TypeScript files too: in a `"type": "module"` project the entry file
+ * (`node --test x.spec.ts`) goes to the ESM loader, which rejects `.ts`. The hooks
+ * (`ts-esm-hooks.ts`) hand TypeScript files back to `require`, so call {@link registerTypeScript}
+ * as well. Not used by `estuary run`, whose connectors are loaded by `require`: the hooks run in a
+ * loader thread of their own, which a connector process need not start.
+ */
+export function registerTypeScriptForEsm(): void {
+  if (esmRegistered) return;
+  esmRegistered = true;
+  nodeModule.register(pathToFileURL(path.join(__dirname, 'ts-esm-hooks.js')));
 }
 
 let sourceMapsOn = false;

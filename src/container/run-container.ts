@@ -72,8 +72,8 @@ function missingMetadata(cls: Class, params: number): CdkError {
     'DECORATOR_METADATA_MISSING',
     `Cannot construct ${cls.name}: its constructor takes ${params} parameter(s) but the class has no decorator metadata ` +
       '(design:paramtypes), so their types are unknown. It was compiled without emitDecoratorMetadata, as tsx and esbuild ' +
-      'always do; run TypeScript through estuary-cdk instead: `node --require estuary-cdk/register` (mocha: --require ' +
-      'estuary-cdk/register), or tsc with "experimentalDecorators" and "emitDecoratorMetadata" set.',
+      'always do; run TypeScript through estuary-cdk instead: `node --require estuary-cdk/register` (ESM projects: ' +
+      '--import; mocha: --require estuary-cdk/register), or tsc with "experimentalDecorators" and "emitDecoratorMetadata" set.',
     { userError: true },
   );
 }

@@ -18,4 +18,5 @@ export * from './schema-extra.decorator';
 export * from './one-of.decorator';
 export * from './model.decorator';
 export * from './hooks.decorator';
+export * from './for-config.decorator';
 export type { StrategyOptionContext, SubtaskOption } from './strategy-options';

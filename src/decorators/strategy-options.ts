@@ -1,11 +1,14 @@
-/** What a strategy's option callbacks receive: the validated endpoint config and the resource's params. */
+/**
+ * What a strategy's option callbacks receive: the validated endpoint config and the resource's params.
+ * Name the config type with {@link forConfig} (or annotate the callback's parameter) to use its fields.
+ */
 export interface StrategyOptionContext<Config = unknown, Params = unknown> {
   config: Config;
   params: Params;
 }
 
 /** Subtask ids of a strategy: fixed, or computed from the config and resource params. */
-export type SubtaskOption = readonly string[] | ((ctx: StrategyOptionContext) => readonly string[]);
+export type SubtaskOption<Config = unknown, Params = unknown> = readonly string[] | ((ctx: StrategyOptionContext<Config, Params>) => readonly string[]);
 
 /** The cursor value of each cursor kind: what an incremental strategy receives and yields. */
 export interface CursorTypes {

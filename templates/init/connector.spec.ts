@@ -2,10 +2,11 @@
  * Runs the connector against the mock API under estuary-cdk's local stand-in for the Flow runtime,
  * as `estuary preview` does: the config and every document are validated against their schemas.
  *
- *   node --require estuary-cdk/register --test connector.spec.ts
+ *   npx estuary test      (the same as: node --import estuary-cdk/register --test connector.spec.ts)
  *
  * estuary-cdk/register compiles TypeScript as `estuary run` does, with the decorator metadata that
- * constructor injection needs (tsx and esbuild emit none, so connector classes loaded by them fail).
+ * constructor injection needs (tsx and esbuild emit none, so connector classes loaded by them fail),
+ * in a CommonJS or an ESM ("type": "module") project.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,5 +1,5 @@
-import { Auth, Connector, TokenSource } from 'estuary-cdk';
-import { EndpointConfig } from './models';
+import { Connector, TokenSource } from 'estuary-cdk';
+import { Auth, EndpointConfig } from './models';
 import { Categories, Items } from './resources';
 
 /** The connector: its config model, its resources, and how requests are authorized. */

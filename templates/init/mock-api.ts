@@ -75,7 +75,7 @@ export async function startMockApi(options: MockApiOptions = {}): Promise<MockAp
   };
 }
 
-// `node --require estuary-cdk/register mock-api.ts` serves the mock on port 8080 until interrupted.
+// `node --import estuary-cdk/register mock-api.ts` serves the mock on port 8080 until interrupted.
 if (require.main === module) {
   void startMockApi({ port: 8080, keepAlive: true }).then((api) => process.stdout.write(`mock API listening on ${api.url}\n`));
 }

@@ -1,5 +1,5 @@
 import { IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
-import { Advanced, BaseDocument, Default, Description, Format, Order, Secret, Title } from 'estuary-cdk';
+import { Advanced, BaseDocument, Default, Description, forConfig, Format, Order, Secret, Title } from 'estuary-cdk';
 
 /**
  * The endpoint config: its schema is what the Flow UI renders as the connector's form, and
@@ -41,6 +41,12 @@ export class EndpointConfig {
   @Max(1000)
   page_size!: number;
 }
+
+/**
+ * The strategy and hook decorators with `config` typed as EndpointConfig: `initial: ({ config }) => …`
+ * sees its fields, and `@Auth()` checks that the method accepts it. Use them instead of the plain ones.
+ */
+export const { Incremental, Auth } = forConfig(EndpointConfig);
 
 /** An item of the API. Properties not declared here are kept in the captured document too. */
 export class Item extends BaseDocument {

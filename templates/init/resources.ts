@@ -1,6 +1,6 @@
-import { Incremental, Resource, Snapshot } from 'estuary-cdk';
+import { Resource, Snapshot } from 'estuary-cdk';
 import { DemoApi } from './api';
-import { Category, EndpointConfig, Item } from './models';
+import { Category, EndpointConfig, Incremental, Item } from './models';
 
 /**
  * Items, captured incrementally. Each call fetches the items updated after the cursor, yields them,
@@ -14,7 +14,7 @@ export class Items {
     private readonly config: EndpointConfig,
   ) {}
 
-  @Incremental({ cursor: 'datetime', initial: ({ config }) => new Date((config as EndpointConfig).start_date) })
+  @Incremental({ cursor: 'datetime', initial: ({ config }) => new Date(config.start_date) })
   async *changes(since: Date): AsyncIterable<Item | Date> {
     const items = await this.api.itemsUpdatedAfter(since, this.config.page_size);
     if (items.length === 0) return;
