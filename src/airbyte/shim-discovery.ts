@@ -1,3 +1,4 @@
+import { escapePointerToken } from '../common/json-pointer';
 import { CaptureError } from '../common/errors';
 import type { DiscoveredBinding } from '../protocol';
 import type { AirbyteStream } from './airbyte-protocol';
@@ -35,11 +36,6 @@ export interface ShimResourceConfig {
   syncMode: 'full_refresh' | 'incremental';
   namespace?: string;
   cursorField?: string[];
-}
-
-/** Escapes a property name for a JSON pointer (RFC 6901). */
-export function escapePointerToken(field: string): string {
-  return field.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 /**

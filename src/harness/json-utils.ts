@@ -1,3 +1,4 @@
+import { getPointer, pointerTokens } from '../common/json-pointer';
 import { isJsonObject, type JsonObject } from '../protocol';
 
 export { isJsonObject, type JsonObject } from '../protocol';
@@ -87,24 +88,10 @@ export function compareJson(a: unknown, b: unknown): number {
 }
 
 /** Splits a JSON pointer into unescaped tokens. */
-export function parsePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
+export const parsePointer = pointerTokens;
 
-/** Resolves a JSON pointer in `doc`; `undefined` when any step is absent. */
-export function resolvePointer(doc: unknown, pointer: string): unknown {
-  let cur: unknown = doc;
-  for (const token of parsePointer(pointer)) {
-    if (Array.isArray(cur) && /^(0|[1-9][0-9]*)$/.test(token)) cur = cur[Number(token)];
-    else if (isJsonObject(cur) && Object.prototype.hasOwnProperty.call(cur, token)) cur = cur[token];
-    else return undefined;
-  }
-  return cur;
-}
+/** Resolves a JSON pointer in `doc` (own properties and canonical array indexes); `undefined` when any step is absent. */
+export const resolvePointer = getPointer;
 
 /** Sets `value` at a JSON pointer, creating intermediate objects; returns false if a step is not an object. */
 export function setPointer(doc: JsonObject, pointer: string, value: unknown): boolean {

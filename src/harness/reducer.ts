@@ -1,3 +1,4 @@
+import { escapePointerToken } from '../common/json-pointer';
 import { CompiledSchema } from './schema-validator';
 import { compareJson, isJsonObject, JsonObject, resolvePointer } from './json-utils';
 
@@ -15,10 +16,6 @@ interface ReduceAnnotation {
 }
 
 const MAX_DEPTH = 32;
-
-function esc(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /**
  * Reduces documents with the `reduce` annotations of a collection schema, as Flow's combiner does:
@@ -109,14 +106,14 @@ export class Reducer {
       let matched = false;
       const props = n.schema.properties;
       if (isJsonObject(props) && isJsonObject(props[prop])) {
-        out.push({ schema: props[prop], ptr: `${n.ptr}/properties/${esc(prop)}` });
+        out.push({ schema: props[prop], ptr: `${n.ptr}/properties/${escapePointerToken(prop)}` });
         matched = true;
       }
       const patterns = n.schema.patternProperties;
       if (isJsonObject(patterns)) {
         for (const [pattern, sub] of Object.entries(patterns)) {
           if (isJsonObject(sub) && safeRegExp(pattern)?.test(prop)) {
-            out.push({ schema: sub, ptr: `${n.ptr}/patternProperties/${esc(pattern)}` });
+            out.push({ schema: sub, ptr: `${n.ptr}/patternProperties/${escapePointerToken(pattern)}` });
             matched = true;
           }
         }

@@ -1,3 +1,4 @@
+import { pointerTokens } from '../../common/json-pointer';
 import { CaptureError } from '../../common/errors';
 
 /** Throws a {@link CaptureError} when a document a strategy yielded cannot be committed as is. */
@@ -17,7 +18,7 @@ const JSON_TYPES = new Set<string>(['string', 'integer', 'number', 'boolean', 'o
  * The check is a few property reads per document: the backfill throughput benchmark keeps its figure.
  */
 export function compileDocumentCheck(resource: string, schema: Record<string, unknown> | undefined, key: readonly string[]): DocumentCheck {
-  const keyPaths = key.map(parsePointer);
+  const keyPaths = key.map(pointerTokens);
   const required = Array.isArray(schema?.required) ? (schema.required as unknown[]).filter((r): r is string => typeof r === 'string') : [];
   const typed: { name: string; types: ReadonlySet<JsonType> }[] = [];
   const props = schema?.properties;
@@ -83,13 +84,6 @@ function compatible(value: unknown, types: ReadonlySet<JsonType>): boolean {
   if (types.has('string') && value instanceof Date) return true;
   // Other objects with a toJSON (Decimal-like classes) serialize to whatever they choose.
   return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function';
-}
-
-function parsePointer(pointer: string): string[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function lookup(doc: unknown, path: readonly string[]): unknown {

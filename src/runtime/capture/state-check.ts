@@ -1,3 +1,4 @@
+import { escapePointerToken } from '../../common/json-pointer';
 import type * as Typia from 'typia';
 
 /**
@@ -47,7 +48,7 @@ export function checkOpenState(state: unknown, bindings: readonly ResolvedBindin
   if (requests !== undefined && requests !== null) {
     if (!isObject(requests)) fail('open state', '/backfillRequests', 'an object of state key: true', requests);
     for (const [key, value] of Object.entries(requests)) {
-      if (value !== true && value !== null) fail('open state', `/backfillRequests/${pointer(key)}`, 'true or null', value);
+      if (value !== true && value !== null) fail('open state', `/backfillRequests/${escapePointerToken(key)}`, 'true or null', value);
     }
   }
   const all = s.bindingStateV1 ?? {};
@@ -55,7 +56,7 @@ export function checkOpenState(state: unknown, bindings: readonly ResolvedBindin
     const key = rb.spec.stateKey ?? rb.resource.name;
     const stored = all[key];
     if (stored === undefined || stored === null) continue;
-    checkBindingState(`binding '${rb.resource.name}'`, `/bindingStateV1/${pointer(key)}`, stored, rb);
+    checkBindingState(`binding '${rb.resource.name}'`, `/bindingStateV1/${escapePointerToken(key)}`, stored, rb);
   }
 }
 
@@ -66,7 +67,7 @@ function checkBindingState(who: string, at: string, stored: unknown, rb: Resolve
     const path = e.path
       .replace(/^\$input/, '')
       .replace(/\.(\w+)/g, '/$1')
-      .replace(/\["([^"]*)"\]/g, (_m, k: string) => `/${pointer(k)}`);
+      .replace(/\["([^"]*)"\]/g, (_m, k: string) => `/${escapePointerToken(k)}`);
     const expected = e.expected === 'undefined' ? 'no such key (known keys: inc, backfill, snapshot, last_initialized, is_connector_initiated)' : e.expected;
     fail(who, at + path, expected, e.value);
   }
@@ -94,8 +95,8 @@ function forEachSubtask(who: string, at: string, value: Record<string, unknown>,
   if (!fansOut) return check(at, value);
   for (const [id, entry] of Object.entries(value)) {
     if (entry === null) continue;
-    if (!isObject(entry)) fail(who, `${at}/${pointer(id)}`, 'an object per subtask, or null', entry);
-    check(`${at}/${pointer(id)}`, entry);
+    if (!isObject(entry)) fail(who, `${at}/${escapePointerToken(id)}`, 'an object per subtask, or null', entry);
+    check(`${at}/${escapePointerToken(id)}`, entry);
   }
 }
 
@@ -120,9 +121,4 @@ function describe(value: unknown): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Escapes a key for a JSON pointer (RFC 6901). */
-function pointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -1,6 +1,6 @@
 import type { BufferedResponse } from '../http-options';
 import { headerValue } from '../http-helpers';
-import { getPointer } from './json-pointer';
+import { getPointer } from '../../json-pointer';
 import { linkTarget } from './link-header';
 import type { Position } from './page-position';
 import { PaginationError } from './pagination-errors';

@@ -1,4 +1,4 @@
-import { getPointer } from './json-pointer';
+import { getPointer } from '../../json-pointer';
 import type { Position } from './page-position';
 import { PaginationError } from './pagination-errors';
 import type { OffsetCap } from './page-strategies';

@@ -1,5 +1,5 @@
 import type { QueryValue } from '../http-helpers';
-import { setPointer } from './json-pointer';
+import { withPointer } from '../../json-pointer';
 import { PaginationError } from './pagination-errors';
 import type { PageStrategy, TokenPlacement } from './page-strategies';
 
@@ -32,7 +32,7 @@ function place(req: PageRequest, at: TokenPlacement, value: unknown): void {
   if (typeof at === 'string') req.query[at] = text;
   else if (at.in === 'query') req.query[at.name] = text;
   else if (at.in === 'header') req.headers[at.name] = text;
-  else if (at.in === 'body') req.json = setPointer(req.json ?? {}, at.pointer, value);
+  else if (at.in === 'body') req.json = withPointer(req.json ?? {}, at.pointer, value);
   else req.url = req.url.split(`{${at.name}}`).join(encodeURIComponent(text));
 }
 

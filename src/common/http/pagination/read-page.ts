@@ -2,7 +2,7 @@ import type { HttpClient } from '../http-client';
 import { ResponseValidationError } from '../http-errors';
 import type { BufferedResponse } from '../http-options';
 import { toModel } from '../response-validation';
-import { getPointer } from './json-pointer';
+import { getPointer } from '../../json-pointer';
 import { nextFromResponse } from './next-token';
 import type { PageRequest, Position } from './page-position';
 import { PaginationError } from './pagination-errors';

@@ -1,4 +1,4 @@
-import { getPointer } from './json-pointer';
+import { getPointer } from '../../json-pointer';
 import type { Position } from './page-position';
 import { isTokenStrategy, type PageStrategy } from './page-strategies';
 import { PaginationError } from './pagination-errors';
