@@ -28,7 +28,7 @@ const CONNECTOR = path.join('bench', 'fixtures', 'concurrency-connector.ts');
 interface Api {
   baseUrl: string;
   /** Resets and returns the counters since the last call. */
-  take(): { requests: number; maxInFlight: number; gaps: number[] };
+  take(): { requests: number; maxInFlight: number; gaps: number[]; firstRequest: Map<string, number>; lastAnswer: Map<string, number> };
   close(): Promise<void>;
 }
 
@@ -39,6 +39,9 @@ async function startApi(): Promise<Api> {
   // Per binding, when its last page was answered: the gap to its next request is client-side time.
   const answered = new Map<string, number>();
   let gaps: number[] = [];
+  // Per binding, when its first request arrived and its last page was answered (performance.now()).
+  let firstRequest = new Map<string, number>();
+  let lastAnswer = new Map<string, number>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const page = Number(url.searchParams.get('page') ?? 0);
@@ -46,6 +49,7 @@ async function startApi(): Promise<Api> {
     requests++;
     const last = answered.get(binding);
     if (last !== undefined && page > 0) gaps.push(performance.now() - last);
+    if (!firstRequest.has(binding)) firstRequest.set(binding, performance.now());
     maxInFlight = Math.max(maxInFlight, ++inFlight);
     setTimeout(() => {
       inFlight--;
@@ -54,6 +58,7 @@ async function startApi(): Promise<Api> {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       answered.set(binding, performance.now());
+      lastAnswer.set(binding, performance.now());
     }, LATENCY_MS);
   });
   server.keepAliveTimeout = 60_000;
@@ -61,10 +66,12 @@ async function startApi(): Promise<Api> {
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     take: () => {
-      const r = { requests, maxInFlight, gaps };
+      const r = { requests, maxInFlight, gaps, firstRequest, lastAnswer };
       requests = 0;
       maxInFlight = 0;
       gaps = [];
+      firstRequest = new Map();
+      lastAnswer = new Map();
       answered.clear();
       return r;
     },
@@ -77,6 +84,10 @@ interface CaptureRun {
   captureMs: number;
   /** From spawn to exit. */
   processMs: number;
+  /** When `opened` was read (performance.now()). */
+  openedAt: number;
+  /** Per binding (state key), when its `backfill: null` checkpoint was read. */
+  doneAt: Map<string, number>;
   documents: number;
 }
 
@@ -89,6 +100,7 @@ function capture(api: Api, names: string[]): Promise<CaptureRun> {
     let done = 0;
     let finished = 0;
     let documents = 0;
+    const doneAt = new Map<string, number>();
     let pending = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
@@ -99,9 +111,13 @@ function capture(api: Api, names: string[]): Promise<CaptureRun> {
       for (const line of lines) {
         if (line.startsWith('{"opened"')) opened = performance.now();
         else if (line.startsWith('{"captured"')) documents++;
-        else if (line.startsWith('{"checkpoint"') && line.includes('"backfill":null') && ++done === names.length) {
-          finished = performance.now();
-          child.stdin.end();
+        else if (line.startsWith('{"checkpoint"') && line.includes('"backfill":null')) {
+          const now = performance.now();
+          doneAt.set(/"bindingStateV1":\{"([^"]+)"/.exec(line)?.[1] ?? '', now);
+          if (++done === names.length) {
+            finished = now;
+            child.stdin.end();
+          }
         }
       }
     });
@@ -109,9 +125,40 @@ function capture(api: Api, names: string[]): Promise<CaptureRun> {
     child.stdin.write(openRequest({ baseUrl: api.baseUrl, bindings: BINDINGS }, names));
     child.on('close', (code) => {
       if (code !== 0 || finished === 0) reject(new Error(`connector exited ${code} after ${done}/${names.length} bindings completed:\n${stderr}`));
-      else resolve({ captureMs: finished - opened, processMs: performance.now() - started, documents });
+      else resolve({ captureMs: finished - opened, processMs: performance.now() - started, documents, openedAt: opened, doneAt });
     });
   });
+}
+
+/** Per-phase times of one concurrent capture (ms), from the API's and the reader's timestamps. */
+interface Phases {
+  firstRequestMin: number;
+  firstRequestMax: number;
+  tailMedian: number;
+  tailMax: number;
+  clientMedian: number;
+  clientMax: number;
+}
+
+function phasesOf(r: CaptureRun, counters: ReturnType<Api['take']>): Phases {
+  const first = [...counters.firstRequest.values()].map((t) => t - r.openedAt);
+  const tails: number[] = [];
+  const client: number[] = [];
+  for (const [name, done] of r.doneAt) {
+    const answered = counters.lastAnswer.get(name);
+    const firstAt = counters.firstRequest.get(name);
+    if (answered === undefined || firstAt === undefined) continue;
+    tails.push(done - answered);
+    client.push(done - firstAt - PAGES * LATENCY_MS);
+  }
+  return {
+    firstRequestMin: Math.min(...first),
+    firstRequestMax: Math.max(...first),
+    tailMedian: median(tails),
+    tailMax: Math.max(...tails),
+    clientMedian: median(client),
+    clientMax: Math.max(...client),
+  };
 }
 
 export async function run(): Promise<SummaryRow[]> {
@@ -123,6 +170,7 @@ export async function run(): Promise<SummaryRow[]> {
     const concurrent: CaptureRun[] = [];
     const inFlight: number[] = [];
     const gaps: number[] = [];
+    const phases: Phases[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const r = await capture(api, names);
       const expected = BINDINGS * PAGES * DOCS_PER_PAGE;
@@ -131,6 +179,7 @@ export async function run(): Promise<SummaryRow[]> {
       const counters = api.take();
       inFlight.push(counters.maxInFlight);
       gaps.push(...counters.gaps);
+      phases.push(phasesOf(r, counters));
     }
     // Serially: one binding per process, one after another; capture times summed.
     const serial: CaptureRun[] = [];
@@ -182,6 +231,12 @@ export async function run(): Promise<SummaryRow[]> {
     const p = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))]!;
     console.log(
       `client time per page (API answered a page → next request of that binding arrived), ms: concurrent median ${median(gaps).toFixed(1)}, p90 ${p(gaps, 0.9).toFixed(1)}, max ${Math.max(...gaps).toFixed(1)}; one binding median ${median(serialGaps).toFixed(1)}, p90 ${p(serialGaps, 0.9).toFixed(1)}, max ${Math.max(...serialGaps).toFixed(1)}`,
+    );
+    const ph = (f: (p: Phases) => number): string => range(phases.map(f), 1);
+    console.log(
+      `phases of the concurrent capture, ms: \`opened\` → first request of the first binding ${ph((p) => p.firstRequestMin)}, of the last binding ${ph((p) => p.firstRequestMax)}; ` +
+        `a binding's last page answered → its \`backfill: null\` read, median ${ph((p) => p.tailMedian)}, max ${ph((p) => p.tailMax)}; ` +
+        `client time summed over a binding's pages (capture − ${PAGES} × ${LATENCY_MS} − first request), median binding ${ph((p) => p.clientMedian)}, slowest ${ph((p) => p.clientMax)}`,
     );
     console.log(`process wall time incl. start-up: concurrent ${range(concurrent.map((r) => r.processMs))} ms; serial runs summed ${serialProcessMs.toFixed(0)} ms`);
     return [
