@@ -2,8 +2,6 @@
 'use strict';
 // Before anything loads: V8's old-space growth is read at each full collection (see heap-tuning.ts).
 require('../dist/src/runtime/capture/heap-tuning.js').tuneHeapAtStart();
-// Also before anything loads: WebAssembly stays on V8's baseline compiler (see wasm-tiering.ts).
-require('../dist/src/cli/wasm-tiering.js').keepWasmOnBaselineCompiler();
 // Next: every module loaded after this is compiled from V8's code cache when it can be.
 require('../dist/src/cli/compile-cache.js').enableCompileCache();
 // Barrels that load hundreds of modules (class-validator ~320) where a spec uses a handful.
