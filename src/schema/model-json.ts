@@ -96,14 +96,53 @@ export class ModelJsonWriter {
   }
 
   /**
+   * The key sequence of the last document {@link fit} examined (as `for…in` enumerates it), and
+   * what it found: documents of one model mostly share one shape, so a document enumerating the
+   * same keys gets the same answer after re-checking only the values of its non-plain fields.
+   */
+  private shapeKeys: string[] | undefined;
+  /** Whether the own declared fields of that shape come in declared order. */
+  private shapeOrdered = true;
+  /** The non-plain declared fields of that shape, whose values decide `manual` per document. */
+  private shapeSpecial: FieldWriter[] = [];
+
+  /**
    * `native` when `JSON.stringify` writes `obj` as Pydantic would (declared fields first and in
    * order, nested models likewise, no integral or tiny float, no `Date` in a datetime field);
    * `reorder` when only the top-level order differs; `manual` otherwise.
    */
   private fit(obj: Record<string, unknown>): 'native' | 'reorder' | 'manual' {
+    // A `for…in` walk compares keys with the last shape without allocating a key array (as
+    // `Object.keys` would per document). Inherited enumerable keys, which `for…in` adds after the
+    // own ones, are part of the shape but never of the order: see `learnShape`.
+    const keys = this.shapeKeys;
+    if (keys === undefined || !sameKeys(obj, keys)) this.learnShape(obj);
+    const special = this.shapeSpecial;
+    for (let i = 0; i < special.length; i++) {
+      const f = special[i]!;
+      if (!nativeValue(f, obj[f.name])) return 'manual';
+    }
+    return this.shapeOrdered ? 'native' : 'reorder';
+  }
+
+  /**
+   * Records the shape of `obj`: its `for…in` keys, whether its declared fields come in order and
+   * which of them are not plain. Only own properties count, as `Object.keys` and `JSON.stringify`
+   * see them. A shape with an inherited enumerable key is used for `obj` alone and not kept: the
+   * same key sequence could hold that key as an own property of the next document.
+   */
+  private learnShape(obj: Record<string, unknown>): void {
+    const keys: string[] = [];
+    const special: FieldWriter[] = [];
     let last = -1;
     let ordered = true;
-    for (const k of Object.keys(obj)) {
+    let allOwn = true;
+    for (const k in obj) {
+      keys.push(k);
+      if (!Object.prototype.hasOwnProperty.call(obj, k)) {
+        allOwn = false;
+        continue;
+      }
       const r = this.rank.get(k);
       if (r === undefined) {
         last = Infinity;
@@ -112,9 +151,11 @@ export class ModelJsonWriter {
       if (r < last) ordered = false;
       last = r;
       const f = this.fields[r]!;
-      if (f.kind !== 'plain' && !nativeValue(f, obj[k])) return 'manual';
+      if (f.kind !== 'plain') special.push(f);
     }
-    return ordered ? 'native' : 'reorder';
+    this.shapeKeys = allOwn ? keys : undefined;
+    this.shapeOrdered = ordered;
+    this.shapeSpecial = special;
   }
 
   private reordered(obj: Record<string, unknown>): Record<string, unknown> {
@@ -137,6 +178,16 @@ export class ModelJsonWriter {
         return toJsonText(v, this.hint);
     }
   }
+}
+
+/** Whether `obj` enumerates exactly `keys`, in order (without allocating). */
+function sameKeys(obj: object, keys: readonly string[]): boolean {
+  let n = 0;
+  for (const k in obj) {
+    if (n >= keys.length || keys[n] !== k) return false;
+    n++;
+  }
+  return n === keys.length;
 }
 
 function nativeValue(f: FieldWriter, v: unknown): boolean {

@@ -20,12 +20,13 @@ const JSON_TYPES = new Set<string>(['string', 'integer', 'number', 'boolean', 'o
 export function compileDocumentCheck(resource: string, schema: Record<string, unknown> | undefined, key: readonly string[]): DocumentCheck {
   const keyPaths = key.map(pointerTokens);
   const required = Array.isArray(schema?.required) ? (schema.required as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-  const typed: { name: string; types: ReadonlySet<JsonType> }[] = [];
+  // `mask` holds one bit per allowed type: the hot test is a bit test, not a set lookup by name.
+  const typed: { name: string; types: ReadonlySet<JsonType>; mask: number }[] = [];
   const props = schema?.properties;
   if (props !== null && typeof props === 'object') {
     for (const [name, prop] of Object.entries(props as Record<string, unknown>)) {
       const types = declaredTypes(prop);
-      if (types !== undefined) typed.push({ name, types });
+      if (types !== undefined) typed.push({ name, types, mask: [...types].reduce((m, t) => m | TYPE_BIT[t], 0) });
     }
   }
   const fail = (doc: object, problem: string): never => {
@@ -41,9 +42,9 @@ export function compileDocumentCheck(resource: string, schema: Record<string, un
       if (d[required[i]!] === undefined) fail(doc, `lacks field /${required[i]}, which its model requires`);
     }
     for (let i = 0; i < typed.length; i++) {
-      const { name, types } = typed[i]!;
+      const { name, types, mask } = typed[i]!;
       const value = d[name];
-      if (value !== undefined && !types.has(jsonType(value) as JsonType) && !compatible(value, types)) {
+      if (value !== undefined && (jsonTypeBit(value) & mask) === 0 && !compatible(value, types)) {
         fail(doc, `has field /${name} = ${describe(value)}, but its model declares ${[...types].join(' or ')}`);
       }
     }
@@ -61,20 +62,23 @@ function declaredTypes(prop: unknown): ReadonlySet<JsonType> | undefined {
   return new Set(list as JsonType[]);
 }
 
-function jsonType(value: unknown): JsonType | 'other' {
+const TYPE_BIT: Readonly<Record<JsonType, number>> = { string: 1, integer: 2, number: 4, boolean: 8, object: 16, array: 32, null: 64 };
+
+/** The {@link TYPE_BIT} of a value's own JSON type (0 for none); {@link compatible} covers the rest. */
+function jsonTypeBit(value: unknown): number {
   switch (typeof value) {
     case 'string':
-      return 'string';
+      return 1;
     case 'number':
-      return Number.isInteger(value) ? 'integer' : 'number';
+      return Number.isInteger(value) ? 2 : 4;
     case 'boolean':
-      return 'boolean';
+      return 8;
     case 'bigint':
-      return 'integer';
+      return 2;
     case 'object':
-      return value === null ? 'null' : Array.isArray(value) ? 'array' : 'object';
+      return value === null ? 64 : Array.isArray(value) ? 32 : 16;
     default:
-      return 'other';
+      return 0;
   }
 }
 
