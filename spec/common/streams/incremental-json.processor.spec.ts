@@ -94,6 +94,14 @@ describe('IncrementalJsonProcessor', () => {
         const got = await run(c.doc, c.prefix, size);
         expect(got.items, `chunk size ${size}`).to.deep.equal(c.items);
         expect(got.remainder, `chunk size ${size}`).to.deep.equal(c.remainder);
+        const byBatch = new IncrementalJsonProcessor(chunked(c.doc, size), { prefix: c.prefix });
+        const batches = await collect(byBatch.batches());
+        expect(
+          batches.every((batch) => batch.length > 0),
+          `no empty batch, chunk size ${size}`,
+        ).to.equal(true);
+        expect(batches.flat(), `batches, chunk size ${size}`).to.deep.equal(c.items);
+        expect(await byBatch.remainder(), `batches, chunk size ${size}`).to.deep.equal(c.remainder);
       }
     });
   }
@@ -123,6 +131,43 @@ describe('IncrementalJsonProcessor', () => {
     expect((await iterator.next()).value).to.equal(1);
     expect(await rejection(() => processor.remainder())).to.be.instanceOf(StreamStateError);
     expect(() => processor[Symbol.asyncIterator]()).to.throw(StreamStateError);
+  });
+
+  it('hands items over in one batch per chunk that completed any, and is iterated by item or by batch, once', async () => {
+    const doc = '{"data": [{"id": 1}, {"id": 2}, {"id": 3}], "next": "n"}';
+    // 30-byte chunks: items 1 and 2 end in the first chunk, item 3 in the second.
+    const processor = new IncrementalJsonProcessor(chunked(doc, 30), { prefix: 'data.item' });
+    const batches = processor.batches();
+    expect(() => processor[Symbol.asyncIterator]()).to.not.throw();
+    expect(() => batches[Symbol.asyncIterator]()).to.throw(StreamStateError);
+    const again = new IncrementalJsonProcessor(chunked(doc, 30), { prefix: 'data.item' });
+    expect(await collect(again.batches())).to.deep.equal([[{ id: 1 }, { id: 2 }], [{ id: 3 }]]);
+    expect(await again.remainder()).to.deep.equal({ data: [], next: 'n' });
+    expect(() => again[Symbol.asyncIterator]()).to.throw(StreamStateError);
+  });
+
+  it('stops reading its input when the item loop breaks early', async () => {
+    let chunksRead = 0;
+    let closed = false;
+    async function* input(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let i = 0; i < 100; i++) {
+          chunksRead++;
+          yield Buffer.from(`${i === 0 ? '[' : ','}{"i": ${i}}`);
+        }
+        yield Buffer.from(']');
+      } finally {
+        closed = true;
+      }
+    }
+    const seen: unknown[] = [];
+    for await (const item of new IncrementalJsonProcessor(input(), { prefix: 'item' })) {
+      seen.push(item);
+      if (seen.length === 3) break;
+    }
+    expect(seen).to.deep.equal([{ i: 0 }, { i: 1 }, { i: 2 }]);
+    expect(closed).to.equal(true);
+    expect(chunksRead).to.be.below(10);
   });
 
   it('reports malformed input with the byte offset', async () => {
@@ -188,6 +233,20 @@ describe('IncrementalJsonProcessor', () => {
         [1, 'p-9'],
         [2, 'p-9'],
       ]);
+    });
+
+    it('builds validated instances batch by batch, numbering items across batches', async () => {
+      class Rec {
+        @IsInt() id!: number;
+      }
+      const doc = '[{"id": 1}, {"id": 2}, {"id": 3}, {"id": "four"}]';
+      const ok = await collect(new IncrementalJsonProcessor(chunked(doc.replace('"four"', '4'), 12), { prefix: 'item', model: Rec }).batches());
+      expect(ok.length).to.be.above(1);
+      expect(ok.flat().every((r) => r instanceof Rec)).to.equal(true);
+      expect(ok.flat().map((r) => r.id)).to.deep.equal([1, 2, 3, 4]);
+      const err = await rejection(() => collect(new IncrementalJsonProcessor(chunked(doc, 12), { prefix: 'item', model: Rec }).batches()));
+      expect(err).to.be.instanceOf(StreamValidationError);
+      expect(err.message).to.match(/JSON item 3 at "item" is invalid: id: /);
     });
 
     it('names the failing item and property', async () => {

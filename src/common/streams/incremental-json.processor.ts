@@ -4,7 +4,7 @@ import type { ValidatorOptions } from 'class-validator';
 import { feedTokens, invalidUtf8, parseItems, parseItemSlowly, truncatedJson } from './json-item.parser';
 import { JsonPathAssembler, type LargeIntegerMode } from './json-path.assembler';
 import { JsonPrefixScanner, PLACEHOLDER, type ScanOutput } from './json-prefix.scanner';
-import { modelOptionsOf, toModel } from './model.converter';
+import { modelOptionsOf, toModel, type StreamModelOptions } from './model.converter';
 import { StreamParseError, StreamStateError } from './stream.errors';
 import { createJsonTokenizer, END_OF_INPUT, tokensOf } from './stream-json.adapter';
 
@@ -57,6 +57,22 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
+    return itemsOf(this.claim());
+  }
+
+  /**
+   * The items in batches, one array per chunk of input that completed any (in order, never empty): the
+   * cheaper way to hand a large response to a `@Backfill` or `@Incremental`, which may yield the
+   * arrays as they come. An instance is iterated either by item or by batch, once.
+   *
+   * @example
+   * for await (const orders of page.batches()) yield orders;
+   */
+  batches(): AsyncIterable<T[]> {
+    return { [Symbol.asyncIterator]: () => this.claim() };
+  }
+
+  private claim(): AsyncGenerator<T[], void, undefined> {
     if (this.started) throw new StreamStateError('an IncrementalJsonProcessor can be iterated only once');
     this.started = true;
     return this.run();
@@ -81,7 +97,7 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
     );
   }
 
-  private async *run(): AsyncGenerator<T, void, undefined> {
+  private async *run(): AsyncGenerator<T[], void, undefined> {
     const modelOptions = modelOptionsOf<T>(this.options);
     const mode = this.options.largeIntegers ?? 'bigint';
     const scanner = new JsonPrefixScanner(this.options.prefix);
@@ -93,7 +109,7 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
     const placeholders: unknown[] = [];
     let placeholdersSent = 0;
     let placeholdersSeen = 0;
-    const items: unknown[] = [];
+    let items: unknown[] = [];
     let offset = 0;
     let count = 0;
 
@@ -121,13 +137,9 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
       parseItems(scanned.items, mode, items);
       scanned.items.length = 0;
       if (items.length === 0) continue;
-      if (modelOptions === undefined) {
-        for (let i = 0; i < items.length; i++) yield items[i] as T;
-        count += items.length;
-      } else {
-        for (let i = 0; i < items.length; i++) yield await toModel(items[i], modelOptions, this.itemName(count++));
-      }
-      items.length = 0;
+      yield modelOptions === undefined ? (items as T[]) : await this.toModels(items, modelOptions, count);
+      count += items.length;
+      items = [];
     }
 
     if (scanner.inOpenItem) parseItemSlowly(scanner.openItemPieces, mode, offset); // throws: truncated or malformed
@@ -150,14 +162,45 @@ export class IncrementalJsonProcessor<T = unknown, R = unknown> implements Async
     if (placeholdersSeen !== placeholdersSent) {
       throw new StreamParseError(`malformed JSON: ${placeholdersSent} values were found at "${this.options.prefix}" but the document structure holds ${placeholdersSeen}`, { offset });
     }
-    for (const item of items) {
-      yield modelOptions === undefined ? (item as T) : await toModel(item, modelOptions, this.itemName(count));
-      count++;
-    }
+    if (items.length > 0) yield modelOptions === undefined ? (items as T[]) : await this.toModels(items, modelOptions, count);
     this.exhausted = true;
+  }
+
+  private async toModels(items: readonly unknown[], modelOptions: StreamModelOptions<T>, first: number): Promise<T[]> {
+    const models: T[] = [];
+    for (let i = 0; i < items.length; i++) models.push(await toModel(items[i], modelOptions, this.itemName(first + i)));
+    return models;
   }
 
   private itemName(index: number): string {
     return `JSON item ${index} at "${this.options.prefix}"`;
   }
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * One item at a time out of batches. A hand-written iterator: an async generator's `yield` costs
+ * several promise turns per item, which at a million small items is a tenth of the parse.
+ */
+function itemsOf<T>(batches: AsyncGenerator<T[], void, undefined>): AsyncIterator<T> {
+  let batch: T[] = [];
+  let index = 0;
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      while (index >= batch.length) {
+        const result = await batches.next();
+        if (result.done === true) return DONE;
+        batch = result.value;
+        index = 0;
+      }
+      return { done: false, value: batch[index++]! };
+    },
+    async return(): Promise<IteratorResult<T>> {
+      batch = [];
+      index = 0;
+      await batches.return();
+      return DONE;
+    },
+  };
 }
