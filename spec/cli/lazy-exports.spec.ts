@@ -49,6 +49,37 @@ out.esModule = cv.__esModule;`,
     expect(second.esModule).to.equal(true);
   });
 
+  it("validates and builds models through the framework without loading class-validator's entry (validator, libphonenumber-js)", () => {
+    inChild(cache, `require('class-validator'); require('class-transformer');`); // learns where each export lives
+    const validation = JSON.stringify(path.join(REPO, 'dist/src/common/validation.js'));
+    const r = inChild(
+      cache,
+      `require(${JSON.stringify(LAZY)}).lazyExports(['class-transformer']);
+const cv = require('class-validator');
+const { validateSync, plainToInstance } = require(${validation});
+const heavy = () => Object.keys(require.cache).filter((f) => /node_modules[/](libphonenumber-js|validator)[/]/.test(f)).length;
+class C {}
+cv.IsInt()(C.prototype, 'n');
+cv.IsString()(C.prototype, 's');
+const bad = plainToInstance(C, { n: 1.5, s: 2 });
+out.instance = bad instanceof C;
+out.errors = validateSync(bad).map((e) => e.property + ':' + Object.keys(e.constraints).join());
+out.many = plainToInstance(C, [{ n: 1 }, { n: 2 }]).map((c) => c instanceof C && c.n);
+out.loaded = loaded();
+out.heavy = heavy();
+out.fromEntry = cv.validateSync(bad).map((e) => e.property + ':' + Object.keys(e.constraints).join());
+out.heavyAfterEntry = heavy();`,
+    );
+    expect(r.instance).to.equal(true);
+    expect(r.errors).to.deep.equal(['n:isInt', 's:isString']);
+    expect(r.many).to.deep.equal([1, 2]);
+    expect(r.loaded, 'class-validator modules loaded').to.be.below(40);
+    expect(r.heavy, 'validator and libphonenumber-js modules loaded').to.be.below(5);
+    // The entry's own function gives the same answer, and loads what it always did.
+    expect(r.fromEntry).to.deep.equal(r.errors);
+    expect(r.heavyAfterEntry).to.be.above(100);
+  });
+
   it('is off with ESTUARY_STARTUP_CACHE=0', () => {
     const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(LAZY)}).lazyExports(['class-validator']); require('class-validator');`], {
       cwd: REPO,

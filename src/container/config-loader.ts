@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import type { ValidationError } from 'class-validator';
+import { plainToInstance, validateSync } from '../common/validation';
 import { ConfigError } from '../common/errors';
 import type { Class } from '../common/metadata';
 import { redactSecrets, registerSecret } from '../common/secrets';
@@ -66,7 +66,7 @@ function materialize<T extends object>(cls: Class<T>, plain: Record<string, unkn
     const nested = p.annotations.oneOf === undefined ? (p.annotations.itemType?.() ?? nestedType(p)) : undefined;
     if (typeof nested === 'function' && (nested as unknown) !== Date) registerNestedSecrets(nested, withDefaults[p.name]);
   }
-  const instance = plainToInstance<T, Record<string, unknown>>(cls as new () => T, withDefaults, { exposeDefaultValues: true });
+  const instance = plainToInstance<T>(cls as new () => T, withDefaults, { exposeDefaultValues: true });
   checkRequired(cls, instance, path, problems);
   for (const p of props) {
     const choice = p.annotations.oneOf;

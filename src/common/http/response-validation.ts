@@ -1,5 +1,6 @@
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import type { ValidationError } from 'class-validator';
+import { plainToInstance, validate } from '../validation';
 import { ResponseValidationError } from './http-errors';
 
 const MAX_PROBLEMS = 10;

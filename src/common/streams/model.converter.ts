@@ -1,5 +1,6 @@
-import { plainToInstance, type ClassConstructor, type ClassTransformOptions } from 'class-transformer';
-import { validate, type ValidationError, type ValidatorOptions } from 'class-validator';
+import type { ClassConstructor, ClassTransformOptions } from 'class-transformer';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
+import { plainToInstance, validate } from '../validation';
 import { StreamValidationError } from './stream.errors';
 
 /**
@@ -64,7 +65,7 @@ export async function toModel<T>(plain: unknown, options: StreamModelOptions<T>,
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new StreamValidationError(what, [`expected an object, got ${Array.isArray(plain) ? 'an array' : plain === null ? 'null' : typeof plain}`]);
   }
-  const instance = plainToInstance<T, object>(options.model, plain, options.transformOptions);
+  const instance = plainToInstance<T>(options.model, plain, options.transformOptions);
   if (options.context !== undefined && hasWithContext(instance)) instance.withContext(options.context);
   if (options.validatorOptions !== false) {
     const errors = await validate(instance as object, options.validatorOptions ?? {});
