@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION, type OpenRequest } from '../protocol';
 import { availableResources, discoveredBindings, resolveBindings } from './resolve-resources';
 import { createRunContext, type RunContext, type RunHttpOptions } from './run-services';
 import { callHook } from './connector-hooks';
+import { mayUseHttp } from './http-use';
 
 /** Where a connector process reads requests and writes responses. */
 export interface ServeOptions {
@@ -100,7 +101,13 @@ async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOp
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   const [{ checkOpenState }, { CaptureSession }] = await Promise.all([import('./capture/state-check'), import('./capture/capture-session')]);
   checkOpenState(req.state, bindings);
-  run.http.warmUp();
+  if (
+    mayUseHttp(
+      def,
+      bindings.map((b) => b.resource.def.cls),
+    )
+  )
+    run.http.warmUp();
   const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
   void session.stop.wait().then(() => stopping.abort(new StoppedError(`stopping: ${session.stop.reason ?? 'requested'}`)));
