@@ -40,11 +40,19 @@ describe('HttpClient buffered reads (dispatch handler)', () => {
     expect(got.status).to.equal(200);
     expect(got.headers['x-page']).to.equal('2');
     expect(got.body.toString()).to.equal(parts.join(''));
+    // The body owns its memory (not a view into a socket read or the shared pool).
+    expect(got.body.byteOffset).to.equal(0);
+    expect(got.body.buffer.byteLength).to.equal(got.body.length);
     expect(got.url.pathname).to.equal('/x');
     // An empty body is an empty buffer.
     await server.close();
     server = await startServer((_req, res) => void res.end());
     expect((await http.request(`${server.url}/empty`)).length).to.equal(0);
+    await server.close();
+    server = await startServer((_req, res) => sendJson(res, 200, { small: true }));
+    const small = await http.request(`${server.url}/small`);
+    expect(small.toString()).to.equal('{"small":true}');
+    expect(small.buffer.byteLength).to.equal(small.length);
   });
 
   it('reuses keep-alive connections for consecutive buffered requests', async () => {

@@ -129,8 +129,14 @@ class BufferedHandler {
     if (this.settled) return;
     this.settled = true;
     this.cleanUp();
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
-    const body = all.length > this.limit.limit ? all.subarray(0, this.limit.limit) : all;
+    // Copied into a buffer of its own, as `body.arrayBuffer()` gave: a chunk is a view into the
+    // socket's read, and a pooled buffer would share memory with unrelated data.
+    const body = Buffer.allocUnsafeSlow(Math.min(this.length, this.limit.limit));
+    let at = 0;
+    for (const chunk of this.chunks) {
+      if (at >= body.length) break;
+      at += chunk.copy(body, at);
+    }
     this.resolve({ statusCode: this.statusCode, headers: this.headers, body });
   }
 
