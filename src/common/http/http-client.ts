@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ClassConstructor } from 'class-transformer';
 import type { Dispatcher, Pool } from 'undici';
 import { CdkError, StoppedError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { redactSecrets } from '../secrets';
+import { WHOLE_BODY, dispatchBuffered, type BodyLimit, type BufferedData } from './buffered-dispatch';
 import { buildUrl, discard, encodeBody, headerValue, readPrefix } from './http-helpers';
 import {
   DEFAULT_TIMEOUTS,
@@ -27,7 +29,16 @@ import type { Authorization, TokenSource } from './token-source';
 /** Bytes of an error response kept for `shouldRetry` and the error message. */
 const ERROR_BODY_LIMIT = 1024 * 1024;
 
-type Open = { res: Dispatcher.ResponseData; release: () => void; attempts: number; url: URL };
+/** Bytes of a redirect's body read (to keep the connection reusable) before it is cut off. */
+const REDIRECT_BODY_LIMIT = 64 * 1024;
+
+/** A response as the retry loop sees it: a body still to stream, or one already read whole. */
+type Received = Dispatcher.ResponseData | BufferedData;
+type Open<R extends Received> = { res: R; release: () => void; attempts: number; url: URL };
+
+function isBuffered(res: Received): res is BufferedData {
+  return Buffer.isBuffer(res.body);
+}
 
 // undici is loaded on first use (or by warmUp): spec, discover and connectors without HTTP start
 // ~0.2 s faster.
@@ -131,13 +142,8 @@ export class HttpClient {
 
   /** Sends a request and returns the whole response body. */
   async request(url: string | URL, options: RequestOptions = {}): Promise<Buffer> {
-    return this.execute(url, options, async ({ res, release }) => {
-      try {
-        return Buffer.from(await res.body.arrayBuffer());
-      } finally {
-        release();
-      }
-    });
+    const { res } = await this.execute(url, options, true);
+    return res.body;
   }
 
   /**
@@ -145,13 +151,8 @@ export class HttpClient {
    * `Link` or token headers). A body cut short is retried like {@link request}.
    */
   async requestBuffered(url: string | URL, options: RequestOptions = {}): Promise<BufferedResponse> {
-    return this.execute(url, options, async ({ res, release, url: target }) => {
-      try {
-        return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()), url: target };
-      } finally {
-        release();
-      }
-    });
+    const { res, url: target } = await this.execute(url, options, true);
+    return { status: res.statusCode, headers: res.headers, body: res.body, url: target };
   }
 
   /**
@@ -195,13 +196,8 @@ export class HttpClient {
   /** Like {@link requestLines}, with the raw body chunks. */
   async requestStream(url: string | URL, options: RequestOptions = {}): Promise<StreamResponse> {
     const method = (options.method ?? 'GET').toUpperCase();
-    return this.execute(url, options, ({ res, release, attempts, url: target }) =>
-      Promise.resolve({
-        status: res.statusCode,
-        headers: res.headers,
-        body: this.streamBody(res.body, release, method, target, attempts, options.signal),
-      }),
-    );
+    const { res, release, attempts, url: target } = await this.execute(url, options, false);
+    return { status: res.statusCode, headers: res.headers, body: this.streamBody(res.body, release, method, target, attempts, options.signal) };
   }
 
   private async *streamBody(body: Readable, release: () => void, method: string, url: URL, attempts: number, requestSignal: AbortSignal | undefined): AsyncGenerator<Buffer> {
@@ -247,17 +243,20 @@ export class HttpClient {
   }
 
   /**
-   * The retry loop shared by every method: sends until a success (< 400) can be handed to
-   * `consume`, or a failure is final. `consume` errors that are transient transport failures
-   * (a body cut short) are retried like connection errors. Each step is a method below.
+   * The retry loop shared by every method: sends until a success (< 400) can be returned, or a
+   * failure is final. `buffered`: the body is read whole before the response counts as received
+   * (a body cut short is retried like a connection error) and the slot is released; otherwise the
+   * body is left to stream and the caller releases the slot. Each step is a method below.
    */
-  private async execute<T>(url: string | URL, options: RequestOptions, consume: (open: Open) => Promise<T>): Promise<T> {
+  private async execute(url: string | URL, options: RequestOptions, buffered: true): Promise<Open<BufferedData>>;
+  private async execute(url: string | URL, options: RequestOptions, buffered: false): Promise<Open<Dispatcher.ResponseData>>;
+  private async execute(url: string | URL, options: RequestOptions, buffered: boolean): Promise<Open<Received>> {
     const ex = this.prepare(url, options);
     for (;;) {
       if (ex.waitSignal.aborted) throw this.failure(ex.waitSignal.reason, ex);
       let sent: Sent;
       try {
-        sent = await this.send(ex);
+        sent = await this.send(ex, buffered);
       } catch (err) {
         await this.retryOrThrow(ex, err);
         continue;
@@ -266,14 +265,10 @@ export class HttpClient {
       const status = res.statusCode;
       if (await this.followRedirect(ex, res, release)) continue;
       if (status < 400) {
-        ex.limiter.recordSuccess();
-        try {
-          return await consume({ res, release, attempts: ex.attempts, url: ex.target });
-        } catch (err) {
-          release();
-          await this.retryOrThrow(ex, err);
-          continue;
-        }
+        // A buffered response was recorded when its headers arrived (bodyLimit), as a streamed one is here.
+        if (!isBuffered(res)) ex.limiter.recordSuccess();
+        else release();
+        return { res, release, attempts: ex.attempts, url: ex.target };
       }
       const errorBody = await this.readErrorBody(ex, res, release);
       if (errorBody === undefined) continue;
@@ -328,7 +323,7 @@ export class HttpClient {
   }
 
   /** Takes a concurrency slot, waits for the host's pacing, authorizes and sends one attempt. */
-  private async send(ex: Exchange): Promise<Sent> {
+  private async send(ex: Exchange, buffered: boolean): Promise<Sent> {
     const slot = ex.limiter.acquireSlot(ex.waitSignal);
     if (slot !== undefined) await slot.catch((err: unknown) => Promise.reject(this.failure(err, ex)));
     let released = false;
@@ -355,10 +350,17 @@ export class HttpClient {
       ex.sentAt = Date.now();
       const { origin, path, body, requestSignal: signal, headersTimeout, bodyTimeout } = ex;
       const method = ex.method;
-      const res =
-        this.dispatcher !== undefined
-          ? await this.dispatcher.request({ origin, path, method, headers, body, signal, headersTimeout, bodyTimeout })
-          : await this.poolFor(origin).request({ path, method, headers, body, signal, headersTimeout, bodyTimeout });
+      let res: Received;
+      if (buffered) {
+        const target = this.dispatcher ?? this.poolFor(origin);
+        const opts = { origin: this.dispatcher === undefined ? undefined : origin, path, method, headers, body, headersTimeout, bodyTimeout };
+        res = await dispatchBuffered(target, opts, signal, loadUndici().util.parseHeaders, (status, received) => this.bodyLimit(ex, status, received));
+      } else {
+        res =
+          this.dispatcher !== undefined
+            ? await this.dispatcher.request({ origin, path, method, headers, body, signal, headersTimeout, bodyTimeout })
+            : await this.poolFor(origin).request({ path, method, headers, body, signal, headersTimeout, bodyTimeout });
+      }
       return { res, release, auth };
     } catch (err) {
       release();
@@ -366,15 +368,33 @@ export class HttpClient {
     }
   }
 
+  /** The redirect this response asks for and the client will follow, if any. */
+  private redirectTo(ex: Exchange, status: number, headers: IncomingHttpHeaders): string | undefined {
+    const location = status >= 300 && status < 400 && status !== 304 ? headerValue(headers.location) : undefined;
+    return location === undefined || ex.redirects >= this.maxRedirects ? undefined : location;
+  }
+
+  /**
+   * How much of a buffered response to read, decided on its headers as the streamed path reads it:
+   * a redirect's body up to {@link REDIRECT_BODY_LIMIT} (its failure ignored), an error's up to
+   * {@link ERROR_BODY_LIMIT}, a success's whole (recorded as one now, as when a stream's headers arrive).
+   */
+  private bodyLimit(ex: Exchange, status: number, headers: IncomingHttpHeaders): BodyLimit {
+    if (this.redirectTo(ex, status, headers) !== undefined) return { limit: REDIRECT_BODY_LIMIT, keepPartial: true };
+    if (status >= 400) return { limit: ERROR_BODY_LIMIT, keepPartial: false };
+    ex.limiter.recordSuccess();
+    return WHOLE_BODY;
+  }
+
   /** Follows a redirect (true) unless the response is none or the redirect budget is spent. */
-  private async followRedirect(ex: Exchange, res: Dispatcher.ResponseData, release: () => void): Promise<boolean> {
+  private async followRedirect(ex: Exchange, res: Received, release: () => void): Promise<boolean> {
     const status = res.statusCode;
-    const location = status >= 300 && status < 400 && status !== 304 ? headerValue(res.headers.location) : undefined;
-    if (location === undefined || ex.redirects >= this.maxRedirects) return false;
+    const location = this.redirectTo(ex, status, res.headers);
+    if (location === undefined) return false;
     ex.redirects++;
     ex.limiter.recordSuccess();
     // Reading a small redirect body keeps the connection reusable; a large one is cut off.
-    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    if (!isBuffered(res)) await res.body.dump({ limit: REDIRECT_BODY_LIMIT }).catch(() => undefined);
     release();
     const next = new URL(location, ex.target);
     // Credentials stay with the origin they were issued for (a redirect to a signed storage URL
@@ -397,7 +417,11 @@ export class HttpClient {
   }
 
   /** Reads the start of an error body; `undefined` when reading failed and a retry is due. */
-  private async readErrorBody(ex: Exchange, res: Dispatcher.ResponseData, release: () => void): Promise<Buffer | undefined> {
+  private async readErrorBody(ex: Exchange, res: Received, release: () => void): Promise<Buffer | undefined> {
+    if (isBuffered(res)) {
+      release();
+      return res.body;
+    }
     let body: Buffer;
     try {
       body = await readPrefix(res.body, ERROR_BODY_LIMIT);
@@ -414,7 +438,7 @@ export class HttpClient {
    * Waits out a 429: `Retry-After` when given, else a back-off that grows with this request's
    * consecutive 429s; throws once the request's rate-limit wait budget would be exceeded.
    */
-  private async waitOutRateLimit(ex: Exchange, res: Dispatcher.ResponseData, errorBody: Buffer): Promise<void> {
+  private async waitOutRateLimit(ex: Exchange, res: Received, errorBody: Buffer): Promise<void> {
     const now = Date.now();
     const retryAfter = parseRetryAfter(res.headers['retry-after'], now);
     ex.limiter.recordRateLimited(now, retryAfter, ex.sentAt);
@@ -446,7 +470,7 @@ export class HttpClient {
   }
 
   /** Waits before retrying a 5xx, or throws when `shouldRetry` refuses or the retry budget is spent. */
-  private async retryServerError(ex: Exchange, res: Dispatcher.ResponseData, errorBody: Buffer, options: RequestOptions): Promise<void> {
+  private async retryServerError(ex: Exchange, res: Received, errorBody: Buffer, options: RequestOptions): Promise<void> {
     const status = res.statusCode;
     const contentType = headerValue(res.headers['content-type']);
     const retryable = options.shouldRetry === undefined || options.shouldRetry(status, res.headers, errorBody, ex.attempts);
@@ -513,4 +537,4 @@ interface Exchange {
   authRetried: boolean;
 }
 
-type Sent = { res: Dispatcher.ResponseData; release: () => void; auth: Authorization | undefined };
+type Sent = { res: Received; release: () => void; auth: Authorization | undefined };
