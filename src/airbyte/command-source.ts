@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CaptureError } from '../common/errors';
+import { childProcess } from '../common/lazy-builtins';
 import type { Logger } from '../common/logger';
 import { readLines } from '../runtime/io/line-reader';
 import { flowLevel, parseSourceLine, type AirbyteMessage, type AirbyteSpec, type AirbyteStream, type SourceOutput } from './airbyte-protocol';
@@ -87,7 +88,7 @@ export class CommandSource implements SourceDriver {
       args.push(`--${name}`, file);
     }
     const [cmd, ...pre] = this.options.command;
-    const child = spawn(cmd!, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } });
+    const child = childProcess().spawn(cmd!, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.options.env } });
     return new ChildRun(child, this.log, this.options.stopGraceMs ?? 10_000, () => fs.rmSync(dir, { recursive: true, force: true }), this.description);
   }
 }

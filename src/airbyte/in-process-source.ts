@@ -1,4 +1,4 @@
-import * as zlib from 'node:zlib';
+import { zlib } from '../common/lazy-builtins';
 import { CaptureError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { flowLevel, type AirbyteMessage, type AirbyteSpec, type AirbyteStream, type ConfiguredCatalog, type SourceOutput } from './airbyte-protocol';
@@ -203,7 +203,7 @@ function decompress(v: unknown): unknown {
   const c = v as { format?: string; data?: string } | null;
   if (c?.format !== undefined && typeof c.data === 'string') {
     if (c.format !== 'base64/gzip') throw new CaptureError(`unsupported faros state format ${c.format}`, { code: 'STATE_INVALID' });
-    return JSON.parse(zlib.gunzipSync(Buffer.from(c.data, 'base64')).toString()) as unknown;
+    return JSON.parse(zlib().gunzipSync(Buffer.from(c.data, 'base64')).toString()) as unknown;
   }
   return v;
 }

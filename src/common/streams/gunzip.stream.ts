@@ -1,5 +1,5 @@
 import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { zlib } from '../lazy-builtins';
 import { StreamParseError } from './stream.errors';
 
 /**
@@ -21,7 +21,7 @@ export async function* gunzipStream(input: AsyncIterable<Uint8Array>): AsyncGene
     }
   }
 
-  const gunzip = createGunzip();
+  const gunzip = zlib().createGunzip();
   let pipelineError: unknown;
   const finished = new Promise<void>((resolve) => {
     pipeline(Readable.from(nonEmpty()), gunzip, (err) => {

@@ -1,4 +1,5 @@
-import { createInflateRaw, type InflateRaw } from 'node:zlib';
+import type { InflateRaw } from 'node:zlib';
+import { zlib } from '../lazy-builtins';
 
 /**
  * A raw-deflate decompressor fed one chunk at a time that reports how much of each chunk the deflate
@@ -6,7 +7,7 @@ import { createInflateRaw, type InflateRaw } from 'node:zlib';
  * where inflation stops, and the rest of the chunk belongs to what follows.
  */
 export class RawInflater {
-  private readonly inflate: InflateRaw = createInflateRaw();
+  private readonly inflate: InflateRaw = zlib().createInflateRaw();
   private output: Buffer[] = [];
   private failure: Error | undefined;
 

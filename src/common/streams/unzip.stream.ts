@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { zlib } from '../lazy-builtins';
 import { ByteReader } from './byte.reader';
 import { RawInflater } from './raw.inflater';
 import { StreamParseError, StreamStateError, StreamUnsupportedError } from './stream.errors';
@@ -181,7 +181,7 @@ class EntryBody {
 
   /** Counts bytes as they are decompressed, so the checks in finish() see all of them. */
   private account(chunk: Buffer): Buffer {
-    this.crc = crc32(chunk, this.crc);
+    this.crc = zlib().crc32(chunk, this.crc);
     this.produced += chunk.length;
     return chunk;
   }
