@@ -43,6 +43,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   });
 }
 
+/**
+ * Builds a logger from {@link createLogger} now instead of at its first line: a capture logs from its
+ * first moments, and loading pino then would delay every binding's start.
+ */
+export function prepareLogger(log: Logger): void {
+  log.isLevelEnabled('info');
+}
+
 /** A logger that discards everything (for tests and scripts). */
 export function silentLogger(): Logger {
   return onFirstUse(() => loadPino()({ level: 'silent' }));

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { CdkError, ProtocolError, StoppedError } from '../common/errors';
-import type { Logger } from '../common/logger';
+import { prepareLogger, type Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
 import type { ConnectorDefinition } from '../build/definition';
 // The capture machinery loads when `open` arrives: `spec` (a process of its own) never needs it.
@@ -101,13 +101,10 @@ async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOp
   const bindings = resolveBindings(def, resources, req.capture.bindings ?? []);
   const [{ checkOpenState }, { CaptureSession }] = await Promise.all([import('./capture/state-check'), import('./capture/capture-session')]);
   checkOpenState(req.state, bindings);
-  if (
-    mayUseHttp(
-      def,
-      bindings.map((b) => b.resource.def.cls),
-    )
-  )
-    run.http.warmUp();
+  // What the capture's first moments use, loaded before `opened` so that no binding's start waits for it.
+  const classes = bindings.map((b) => b.resource.def.cls);
+  if (mayUseHttp(def, classes)) run.http.warmUp();
+  prepareLogger(log);
   const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
   void session.stop.wait().then(() => stopping.abort(new StoppedError(`stopping: ${session.stop.reason ?? 'requested'}`)));
