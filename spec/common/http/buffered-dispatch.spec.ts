@@ -1,28 +1,18 @@
 import { expect } from 'chai';
 import { MockAgent } from 'undici';
 import { HttpAbortedError, HttpClient, HttpError, HttpTransportError } from '../../../src/common/http';
-import { FAST_RETRY, deferred, sendJson, startServer, type TestServer } from './test-server';
+import { FAST_RETRY, closeAfterEach, deferred, expectRejection, sendJson, startServer, type TestServer } from './test-server';
 
 // request, requestJson and requestBuffered read bodies through a dispatch handler
 // (src/common/http/buffered-dispatch.ts) instead of a Readable: these pin what it must keep.
 describe('HttpClient buffered reads (dispatch handler)', () => {
   let server: TestServer | undefined;
   let http: HttpClient | undefined;
-
-  afterEach(async () => {
-    await http?.close();
-    await server?.close();
+  closeAfterEach(() => {
+    const open = [http, server];
     http = server = undefined;
+    return open;
   });
-
-  async function expectRejection(p: Promise<unknown>): Promise<Error> {
-    try {
-      await p;
-    } catch (err) {
-      return err as Error;
-    }
-    throw new Error('expected the promise to reject');
-  }
 
   it('collects a body sent in many chunks, with status and headers', async () => {
     const parts = Array.from({ length: 50 }, (_, i) => `${String(i).padStart(3, '0')}-${'x'.repeat(2000)}\n`);

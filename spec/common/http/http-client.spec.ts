@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { IsInt, IsString } from 'class-validator';
 import { StoppedError } from '../../../src/common/errors';
 import { HttpAbortedError, HttpClient, HttpError, HttpTransportError, ResponseValidationError } from '../../../src/common/http';
-import { FAST_RETRY, deferred, memoryLogger, sendJson, startServer, type TestServer } from './test-server';
+import { FAST_RETRY, deferred, expectRejection, memoryLogger, sendJson, startServer, type TestServer } from './test-server';
 
 describe('HttpClient', () => {
   let server: TestServer | undefined;
@@ -13,15 +13,6 @@ describe('HttpClient', () => {
     await server?.close();
     http = server = undefined;
   });
-
-  async function expectRejection(p: Promise<unknown>): Promise<Error> {
-    try {
-      await p;
-    } catch (err) {
-      return err as Error;
-    }
-    throw new Error('expected the promise to reject');
-  }
 
   it('sends method, query, JSON and form bodies and headers, and parses JSON', async () => {
     server = await startServer((req, res, body) => sendJson(res, 200, { method: req.method, url: req.url, body, type: req.headers['content-type'], x: req.headers['x-test'] }));

@@ -78,3 +78,12 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
 
 /** Small backoffs so retry tests run in milliseconds. */
 export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20, rateLimitBaseDelayMs: 5 } as const;
+
+export { rejection as expectRejection } from '../../harness/harness-helpers';
+
+/** After each test of the enclosing suite, closes what `take` hands over, in order (client before server). */
+export function closeAfterEach(take: () => readonly ({ close(): Promise<void> } | undefined)[]): void {
+  afterEach(async () => {
+    for (const open of take()) await open?.close();
+  });
+}
