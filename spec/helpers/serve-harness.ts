@@ -9,6 +9,8 @@ import type { SessionOptions } from '../../src/runtime/capture/capture-session';
 /** What a connector wrote while served in-process. */
 export interface Served {
   messages: Record<string, any>[];
+  /** The output lines as written (`messages` are parsed, so integers beyond 2^53 are rounded there). */
+  lines: string[];
   logs: Record<string, any>[];
   error: unknown;
 }
@@ -24,6 +26,7 @@ export async function serveInProcess(
 ): Promise<Served> {
   const stdin = new PassThrough();
   const messages: Record<string, any>[] = [];
+  const lines: string[] = [];
   const logs: Record<string, any>[] = [];
   const until = options.until ?? (() => true);
   let closed = false;
@@ -36,6 +39,7 @@ export async function serveInProcess(
   // Each line is checked as `estuary preview` checks it; the raw message is kept for assertions.
   const stdout = lineWriter((line) => {
     const m = decodeResponseLine(line).raw as Record<string, any>;
+    lines.push(line);
     messages.push(m);
     options.onMessage?.(m, stdin);
     maybeClose();
@@ -47,7 +51,8 @@ export async function serveInProcess(
     },
   });
   const log = pino({ level: 'debug', base: null, messageKey: 'msg', nestedKey: 'fields', formatters: { level: (l) => ({ level: l }) } }, logStream);
-  for (const r of requests) stdin.write(JSON.stringify(r) + '\n');
+  // A string is a request line as is (for what JSON.stringify cannot write, such as exact big integers).
+  for (const r of requests) stdin.write((typeof r === 'string' ? r : JSON.stringify(r)) + '\n');
   maybeClose();
   let error: unknown;
   try {
@@ -57,7 +62,7 @@ export async function serveInProcess(
   }
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by a callback while this awaits
   if (!closed) stdin.end();
-  return { messages, logs, error };
+  return { messages, lines, logs, error };
 }
 
 /** An `open` request for the given bindings. */

@@ -6,6 +6,7 @@ import type * as Typia from 'typia';
  */
 declare const typia: typeof Typia.default;
 import { ProtocolError } from '../common/errors';
+import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
 import type { Request } from './requests';
 
 /** Generated (typia) validator of request lines; extra properties are allowed and ignored. */
@@ -39,5 +40,9 @@ export function parseRequest(line: string, lineNo: number): { req: Request; kind
     const problems = result.errors.slice(0, 5).map((e) => `${e.path.replace(/^\$input\.?/, '')}: expected ${e.expected}${e.value === undefined ? ' but it is missing' : ''}`);
     throw new ProtocolError(`request line ${lineNo} (${present[0]}) is malformed: ${problems.join('; ')}`);
   }
-  return { req: result.data, kind: present[0]! };
+  const req = result.data;
+  // Stored state round-trips exactly: a cursor beyond 2^53 (a Python int, or a bigint this CDK wrote)
+  // must not come back rounded. Only the state: config and the rest keep JSON's numbers.
+  if (req.open?.state !== undefined && mayHoldLongIntegers(line)) req.open.state = (parseJsonExact(line) as { open: { state: Record<string, unknown> } }).open.state;
+  return { req, kind: present[0]! };
 }

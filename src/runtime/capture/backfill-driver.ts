@@ -46,7 +46,7 @@ export async function runBackfill(task: Task, b: BoundBinding, state: BackfillSt
         }
         await task.checkpoint(bindingPatch(b.stateKey, 'backfill', subtask, patch));
         done = false;
-      } else if (typeof item === 'string' || typeof item === 'number') {
+      } else if (typeof item === 'string' || typeof item === 'number' || typeof item === 'bigint') {
         state.next_page = item;
         await task.checkpoint(bindingPatch(b.stateKey, 'backfill', subtask, full()));
         done = false;
@@ -59,7 +59,7 @@ export async function runBackfill(task: Task, b: BoundBinding, state: BackfillSt
         captureDocuments(task, b, item, where);
         if (item.length > 0) done = true;
       } else {
-        throw new CaptureError(`${where} yielded ${describeValue(item)}: page cursors are strings, numbers or pageCursor({...}), documents are objects or arrays of them`);
+        throw new CaptureError(`${where} yielded ${describeValue(item)}: page cursors are strings, numbers, bigints or pageCursor({...}), documents are objects or arrays of them`);
       }
     }
     if (done) break;

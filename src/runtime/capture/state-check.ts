@@ -1,4 +1,5 @@
 import { escapePointerToken } from '../../common/json-pointer';
+import { toJsonText } from '../../common/json-text';
 import type * as Typia from 'typia';
 
 /**
@@ -104,7 +105,8 @@ function decodeAt(who: string, path: string, kind: CursorKind, value: unknown): 
   try {
     decodeCursor(kind, value, path);
   } catch {
-    fail(who, path, kind === 'string-tuple' ? 'an array cursor' : kind === 'integer' ? 'an integer cursor' : 'an RFC 3339 datetime', value);
+    const integer = typeof value === 'bigint' ? 'an integer cursor within ±2^53 (integer cursors are JavaScript numbers)' : 'an integer cursor';
+    fail(who, path, kind === 'string-tuple' ? 'an array cursor' : kind === 'integer' ? integer : 'an RFC 3339 datetime', value);
   }
 }
 
@@ -114,8 +116,8 @@ function fail(who: string, path: string, expected: string, got: unknown): never 
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition, @typescript-eslint/no-base-to-string -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
-  const json = JSON.stringify(value) ?? String(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- toJsonText returns undefined for functions, symbols and undefined
+  const json = toJsonText(value) ?? String(value);
   return json.length > 80 ? `${json.slice(0, 80)}…` : json;
 }
 

@@ -1,6 +1,7 @@
 import type { CursorKind } from '../../common/metadata';
 import { formatDateTime, parseDateTime } from '../../common/time';
 import { CaptureError } from '../../common/errors';
+import { toJsonText } from '../../common/json-text';
 
 /** A cursor value in memory: an integer, a `Date`, or a tuple of strings/integers. */
 export type CursorValue = number | Date | readonly (string | number)[];
@@ -27,7 +28,7 @@ export function decodeCursor(kind: CursorKind | undefined, stored: unknown, wher
   } catch {
     // fall through to the error below
   }
-  throw new CaptureError(`${where}: stored cursor ${JSON.stringify(stored)} is not a ${kind ?? 'datetime'} cursor`, { code: 'STATE_INVALID' });
+  throw new CaptureError(`${where}: stored cursor ${toJsonText(stored) ?? String(stored)} is not a ${kind ?? 'datetime'} cursor`, { code: 'STATE_INVALID' });
 }
 
 /** Whether `value` is a cursor of `kind`. */
