@@ -39,11 +39,8 @@ export function tuneHeapAtStart(): void {
  * each checkpoint; a few property reads until the cap is reached, one test afterwards.
  */
 export function capYoungGeneration(): void {
+  // Unsettled only when tuneHeapAtStart found no heap flags of the user's: no need to look again.
   if (settled) return;
-  if (userHeapFlags()) {
-    settled = true;
-    return;
-  }
   const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   if (young === undefined || young.space_size >= NEW_SPACE_CAP_BYTES) {
     if (young !== undefined) v8.setFlagsFromString('--semi-space-growth-factor=1');
