@@ -22,7 +22,13 @@ export interface Served {
 export async function serveInProcess(
   cls: Class,
   requests: unknown[],
-  options: { until?: (messages: Record<string, any>[]) => boolean; session?: Partial<SessionOptions>; onMessage?: (m: Record<string, any>, stdin: PassThrough) => void } = {},
+  options: {
+    until?: (messages: Record<string, any>[]) => boolean;
+    session?: Partial<SessionOptions>;
+    onMessage?: (m: Record<string, any>, stdin: PassThrough) => void;
+    /** Called with every log line as it is written. */
+    onLog?: (line: Record<string, any>, stdin: PassThrough) => void;
+  } = {},
 ): Promise<Served> {
   const stdin = new PassThrough();
   const messages: Record<string, any>[] = [];
@@ -46,7 +52,12 @@ export async function serveInProcess(
   });
   const logStream = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        const parsed = JSON.parse(line) as Record<string, any>;
+        logs.push(parsed);
+        options.onLog?.(parsed, stdin);
+      }
       cb();
     },
   });

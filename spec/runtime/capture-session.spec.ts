@@ -230,19 +230,36 @@ describe('capture engine: sessions, transactions and concurrency', () => {
     expect(cps).to.deep.include({ bindingStateV1: { multi: { inc: { y: { cursor: 20 } } } } });
   });
 
-  it('reports connectorStatus while backfilling and streaming', async () => {
+  it('reports connectorStatus while backfilling and streaming, from a timer as the Python CDK does', async () => {
+    let statusSeen!: () => void;
+    const backfillReported = new Promise<void>((resolve) => (statusSeen = resolve));
     @Resource({ name: 'st', key: ['/id'] })
     class St {
       @Backfill()
       async *pages(): AsyncIterable<object> {
         yield { id: 1 };
+        // The backfill lasts until the timer reported it, so the test does not race the timer.
+        await backfillReported;
       }
+      // Keeps the capture running after the backfill, until stdin closes.
+      @Incremental({ cursor: 'integer', initial: () => 0 })
+      async *changes(): AsyncIterable<object | number> {}
     }
     @Connector({ config: Config, resources: [St] })
     class C {}
-    const r = await serveInProcess(C, [openRequest([{ name: 'st' }])], { until: (m) => checkpoints(m).some((c) => c.bindingStateV1?.st?.backfill === null) });
+    const streaming = 'Streaming change events (all 1 bindings are backfilled)';
+    const r = await serveInProcess(C, [openRequest([{ name: 'st' }])], {
+      until: () => false,
+      session: { statusTiming: { firstMs: 20, everyMs: 10 } },
+      onLog: (line, stdin) => {
+        if (line.fields?.eventType !== 'connectorStatus') return;
+        if (line.msg === 'Backfilling 1 out of 1 bindings') statusSeen();
+        if (line.msg === streaming) stdin.end();
+      },
+    });
+    expect(r.error).to.equal(undefined);
     const statuses = r.logs.filter((l) => l.fields?.eventType === 'connectorStatus').map((l) => l.msg);
-    expect(statuses).to.include('Backfilling 1 out of 1 bindings');
-    expect(statuses).to.include('Streaming change events');
+    // Each line once: the timer writes only what changed since its last look.
+    expect(statuses).to.deep.equal(['Capture started.', 'Backfilling 1 out of 1 bindings', streaming]);
   });
 });

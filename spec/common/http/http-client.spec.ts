@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { IsInt, IsString } from 'class-validator';
 import { StoppedError } from '../../../src/common/errors';
 import { HttpAbortedError, HttpClient, HttpError, HttpTransportError, ResponseValidationError } from '../../../src/common/http';
+import { precompileHttpParser } from '../../../src/common/http/http-client';
 import { FAST_RETRY, deferred, expectRejection, memoryLogger, sendJson, startServer, type TestServer } from './test-server';
 
 describe('HttpClient', () => {
@@ -289,5 +290,14 @@ describe('HttpClient', () => {
     expect(maxActive).to.equal(2);
     // 30 starts at 20 per sliding second: the last 10 wait for the first second to pass.
     expect(Date.now() - started).to.be.at.least(950);
+  });
+
+  it("warmUp compiles undici's HTTP parser ahead of the first connection, and requests work after it", async () => {
+    // False would mean undici moved its parser: the first connection would compile it on the main thread again.
+    expect(await precompileHttpParser()).to.equal(true);
+    server = await startServer((_req, res) => sendJson(res, 200, { ok: true }));
+    http = new HttpClient();
+    http.warmUp();
+    expect(await http.requestJson(`${server.url}/x`)).to.deep.equal({ ok: true });
   });
 });

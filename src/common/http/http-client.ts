@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ClassConstructor } from 'class-transformer';
@@ -46,6 +47,41 @@ let undici: typeof import('undici') | undefined;
 function loadUndici(): typeof import('undici') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici is loaded on first use, keeping start-up fast
   return (undici ??= require('undici') as typeof import('undici'));
+}
+
+/** The early compile of the HTTP parser: `compiled` holds the module, which keeps it in V8's cache until the first connection. */
+let parser: { compiled: Promise<unknown>; ok: Promise<boolean> } | undefined;
+
+/** The part of the WebAssembly global used here (the project's lib has no DOM or WebAssembly types). */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } }).WebAssembly;
+
+/**
+ * Compiles undici's HTTP/1 parser (llhttp, WebAssembly) in the background. undici compiles it
+ * synchronously on the main thread at the first connection (~4 ms with loading its bytes, as the
+ * first binding starts); V8 reuses a module compiled from the same bytes, so compiling it here, on
+ * V8's worker threads while the connector is still being opened, leaves undici a cache hit (~0.1 ms).
+ * Best effort: should undici move or replace the file, undici compiles it itself as before. Resolves
+ * to whether the parser was compiled (a spec checks it, so an undici upgrade cannot lose this quietly).
+ */
+export function precompileHttpParser(): Promise<boolean> {
+  if (parser !== undefined) return parser.ok;
+  try {
+    // The same choice of build undici makes (it also drops SIMD on old ppc64 Node, which costs nothing to miss here).
+    const file = process.env.UNDICI_NO_WASM_SIMD === '1' ? 'llhttp-wasm.js' : 'llhttp_simd-wasm.js';
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici's own module holding the parser's bytes, loaded once as undici would
+    const bytes = require(path.join(path.dirname(require.resolve('undici')), 'lib', 'llhttp', file)) as Uint8Array;
+    const compiled = wasm.compile(bytes);
+    parser = {
+      compiled,
+      ok: compiled.then(
+        () => true,
+        () => false,
+      ),
+    };
+  } catch {
+    parser = { compiled: Promise.resolve(undefined), ok: Promise.resolve(false) };
+  }
+  return parser.ok;
 }
 
 /**
@@ -128,6 +164,7 @@ export class HttpClient {
   /** Loads the HTTP stack now, so the first requests of a capture do not wait for it. */
   warmUp(): void {
     loadUndici();
+    void precompileHttpParser();
   }
 
   async close(): Promise<void> {
