@@ -6,6 +6,9 @@
  * the last binding's `backfill: null` checkpoint) is printed beside the single-binding ideal
  * (pages × latency), a measured single-binding capture, and the same capture done serially,
  * measured: the fixture run once per binding, one after another (the sum of their capture times).
+ * In every round the same capture is also run by two floors, hand-written clients with no framework
+ * (bench/fixtures/concurrency-floor.ts, on undici and on node:http), and each round's ratio to them
+ * is printed: what Node itself takes for this capture on the machine at hand.
  *
  * The API runs in this process (node:http); it also records the most requests it had in flight.
  *
@@ -24,6 +27,13 @@ const LATENCY_MS = envInt('BENCH_LATENCY_MS', 50);
 const DOCS_PER_PAGE = 5;
 const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 3));
 const CONNECTOR = path.join('bench', 'fixtures', 'concurrency-connector.ts');
+/** The connector process: the CLI running the fixture connector. */
+const ESTUARY_ARGV = [path.join(ROOT, 'bin', 'estuary.js'), 'run', CONNECTOR];
+/** The floors: the same capture by a hand-written client with no framework (bench/fixtures/concurrency-floor.ts). */
+const FLOORS = [
+  { label: 'bare undici client (no framework)', argv: [path.join(ROOT, 'dist', 'bench', 'fixtures', 'concurrency-floor.js'), 'undici'] },
+  { label: 'bare node:http client (no framework)', argv: [path.join(ROOT, 'dist', 'bench', 'fixtures', 'concurrency-floor.js'), 'http'] },
+] as const;
 
 interface Api {
   baseUrl: string;
@@ -91,11 +101,11 @@ interface CaptureRun {
   documents: number;
 }
 
-/** Runs the fixture capturing `names`; stops it once every binding's backfill completed. */
-function capture(api: Api, names: string[]): Promise<CaptureRun> {
+/** Runs `argv` (the fixture connector by default) capturing `names`; stops it once every binding's backfill completed. */
+function capture(api: Api, names: string[], argv: readonly string[] = ESTUARY_ARGV): Promise<CaptureRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'estuary.js'), 'run', CONNECTOR], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let opened = 0;
     let done = 0;
     let finished = 0;
@@ -171,15 +181,23 @@ export async function run(): Promise<SummaryRow[]> {
     const inFlight: number[] = [];
     const gaps: number[] = [];
     const phases: Phases[] = [];
+    const floors = FLOORS.map(() => [] as CaptureRun[]);
+    const expected = BINDINGS * PAGES * DOCS_PER_PAGE;
     for (let round = 0; round < ROUNDS; round++) {
       const r = await capture(api, names);
-      const expected = BINDINGS * PAGES * DOCS_PER_PAGE;
       if (r.documents !== expected) throw new Error(`expected ${expected} documents, got ${r.documents}`);
       concurrent.push(r);
       const counters = api.take();
       inFlight.push(counters.maxInFlight);
       gaps.push(...counters.gaps);
       phases.push(phasesOf(r, counters));
+      // The floors in the same round, right after: the machine's speed drifts from minute to minute.
+      for (const [i, floor] of FLOORS.entries()) {
+        const f = await capture(api, names, floor.argv);
+        if (f.documents !== expected) throw new Error(`${floor.label}: expected ${expected} documents, got ${f.documents}`);
+        floors[i]!.push(f);
+        api.take();
+      }
     }
     // Serially: one binding per process, one after another; capture times summed.
     const serial: CaptureRun[] = [];
@@ -205,6 +223,17 @@ export async function run(): Promise<SummaryRow[]> {
             2,
           )}×`,
         ],
+        ...FLOORS.map((floor, i) => {
+          const ms = floors[i]!.map((r) => r.captureMs);
+          return [
+            `${floor.label}, ${BINDINGS} bindings`,
+            range(ms),
+            `${range(
+              ms.map((c) => c / ideal),
+              2,
+            )}×`,
+          ];
+        }),
         [`single-binding ideal (${PAGES} × ${LATENCY_MS} ms)`, String(ideal), '1.00×'],
         [
           'estuary-cdk, one binding (measured, each serial run)',
@@ -227,6 +256,14 @@ export async function run(): Promise<SummaryRow[]> {
         1,
       )}×`,
     );
+    for (const [i, floor] of FLOORS.entries()) {
+      console.log(
+        `estuary-cdk / ${floor.label}, same round: ${range(
+          cap.map((c, round) => c / floors[i]![round]!.captureMs),
+          2,
+        )}×`,
+      );
+    }
     console.log(`most requests in flight at the API during the concurrent capture: ${range(inFlight)} (of ${BINDINGS} bindings)`);
     const p = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))]!;
     console.log(
@@ -249,8 +286,19 @@ export async function run(): Promise<SummaryRow[]> {
           cap.map((c) => c / ideal),
           2,
         )}× ideal`,
-        target: '',
+        target: '≤ 1.2× ideal',
       },
+      ...FLOORS.map((floor, i) => ({
+        bench: 'concurrency',
+        measure: `vs ${floor.label}, same round`,
+        estuary: range(cap),
+        baseline: range(floors[i]!.map((r) => r.captureMs)),
+        ratio: `${range(
+          cap.map((c, round) => c / floors[i]![round]!.captureMs),
+          2,
+        )}×`,
+        target: '',
+      })),
       {
         bench: 'concurrency',
         measure: 'speed-up over serial (measured)',
