@@ -30,9 +30,10 @@ const CONNECTOR = path.join('bench', 'fixtures', 'concurrency-connector.ts');
 /** The connector process: the CLI running the fixture connector. */
 const ESTUARY_ARGV = [path.join(ROOT, 'bin', 'estuary.js'), 'run', CONNECTOR];
 /** The floors: the same capture by a hand-written client with no framework (bench/fixtures/concurrency-floor.ts). */
+const FLOOR_SCRIPT = path.join(ROOT, 'dist', 'bench', 'fixtures', 'concurrency-floor.js');
 const FLOORS = [
-  { label: 'bare undici client (no framework)', argv: [path.join(ROOT, 'dist', 'bench', 'fixtures', 'concurrency-floor.js'), 'undici'] },
-  { label: 'bare node:http client (no framework)', argv: [path.join(ROOT, 'dist', 'bench', 'fixtures', 'concurrency-floor.js'), 'http'] },
+  { label: 'bare undici client (no framework)', argv: [FLOOR_SCRIPT, 'undici'] },
+  { label: 'bare node:http client (no framework)', argv: [FLOOR_SCRIPT, 'http'] },
 ] as const;
 
 interface Api {

@@ -49,8 +49,8 @@ function loadUndici(): typeof import('undici') {
   return (undici ??= require('undici') as typeof import('undici'));
 }
 
-/** The early compile of the HTTP parser: `compiled` holds the module, which keeps it in V8's cache until the first connection. */
-let parser: { compiled: Promise<unknown>; ok: Promise<boolean> } | undefined;
+/** The early compile of the HTTP parser; the settled promise holds the module, which keeps it in V8's cache until the first connection. */
+let parserModule: Promise<unknown> | undefined;
 
 /** The part of the WebAssembly global used here (the project's lib has no DOM or WebAssembly types). */
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<unknown> } }).WebAssembly;
@@ -64,24 +64,18 @@ const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Arra
  * to whether the parser was compiled (a spec checks it, so an undici upgrade cannot lose this quietly).
  */
 export function precompileHttpParser(): Promise<boolean> {
-  if (parser !== undefined) return parser.ok;
-  try {
-    // The same choice of build undici makes (it also drops SIMD on old ppc64 Node, which costs nothing to miss here).
-    const file = process.env.UNDICI_NO_WASM_SIMD === '1' ? 'llhttp-wasm.js' : 'llhttp_simd-wasm.js';
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici's own module holding the parser's bytes, loaded once as undici would
-    const bytes = require(path.join(path.dirname(require.resolve('undici')), 'lib', 'llhttp', file)) as Uint8Array;
-    const compiled = wasm.compile(bytes);
-    parser = {
-      compiled,
-      ok: compiled.then(
-        () => true,
-        () => false,
-      ),
-    };
-  } catch {
-    parser = { compiled: Promise.resolve(undefined), ok: Promise.resolve(false) };
+  if (parserModule === undefined) {
+    try {
+      // The same choice of build undici makes (it also drops SIMD on old ppc64 Node, which costs nothing to miss here).
+      const file = process.env.UNDICI_NO_WASM_SIMD === '1' ? 'llhttp-wasm.js' : 'llhttp_simd-wasm.js';
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici's own module holding the parser's bytes, loaded once as undici would
+      const bytes = require(path.join(path.dirname(require.resolve('undici')), 'lib', 'llhttp', file)) as Uint8Array;
+      parserModule = wasm.compile(bytes).catch(() => undefined);
+    } catch {
+      parserModule = Promise.resolve(undefined);
+    }
   }
-  return parser.ok;
+  return parserModule.then((module) => module !== undefined);
 }
 
 /**

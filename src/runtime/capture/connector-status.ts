@@ -29,7 +29,6 @@ export class ConnectorStatus {
   /** While a reported rate-limit wait lasts, the progress line does not replace it. */
   private quietUntil = 0;
   private timer: NodeJS.Timeout | undefined;
-  private closed = false;
 
   constructor(
     private readonly log: Logger,
@@ -76,12 +75,11 @@ export class ConnectorStatus {
 
   /** Called once every task started: starts the timer that reports progress. */
   started(): void {
-    if (this.timer === undefined && !this.closed) this.schedule(this.timing.firstMs);
+    if (this.timer === undefined) this.schedule(this.timing.firstMs);
   }
 
   /** Stops reporting (the session ended). */
   close(): void {
-    this.closed = true;
     clearTimeout(this.timer);
   }
 
@@ -89,7 +87,7 @@ export class ConnectorStatus {
     // Unreferenced: the status timer never keeps a finished capture's process alive.
     this.timer = setTimeout(() => {
       this.look();
-      if (!this.closed) this.schedule(this.timing.everyMs);
+      this.schedule(this.timing.everyMs);
     }, ms);
     this.timer.unref();
   }
