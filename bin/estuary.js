@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // Before anything loads: V8's old-space growth is read at each full collection (see heap-tuning.ts).
-require('../dist/src/runtime/capture/heap-tuning.js').tuneHeapAtStart();
-// Next: every module loaded after this is compiled from V8's code cache when it can be.
-require('../dist/src/cli/compile-cache.js').enableCompileCache();
+const heapTuning = require('../dist/src/runtime/capture/heap-tuning.js');
+heapTuning.tuneHeapAtStart();
+// Next: every module loaded after this is compiled from V8's code cache when it can be, read and
+// written under the flags of the start (V8 stamps code with its flags; a capture changes heap flags).
+require('../dist/src/cli/compile-cache.js').enableCompileCache(process.env, heapTuning.withStartFlags);
 // Barrels that load hundreds of modules (class-validator ~320) where a spec uses a handful.
 require('../dist/src/cli/lazy-exports.js').lazyExports(['class-validator', 'class-transformer', 'tsyringe']);
 require('reflect-metadata');

@@ -33,9 +33,12 @@ let enabled = false;
  * connector's own TypeScript is compiled with maps on, and goes the ordinary way). A file whose text
  * changed misses (entries are keyed by a hash of path and text) and V8 rejects code from another
  * version or flags. Anything the cache cannot compile goes the ordinary way. Entries missing at
- * start are added to the file when the process exits. `ESTUARY_STARTUP_CACHE=0` turns it off.
+ * start are added to the file when the process exits. V8 stamps cached code with a hash of its flags
+ * and rejects code stamped with other flags: a process that changes V8 flags as it runs (the heap
+ * tuning of a capture) passes `atStartFlags`, which runs a function with the flags of its start, and
+ * code is then read and written under those. `ESTUARY_STARTUP_CACHE=0` turns the cache off.
  */
-export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
+export function enableCompileCache(env: NodeJS.ProcessEnv = process.env, atStartFlags: <T>(fn: () => T) => T = (fn) => fn()): void {
   if (enabled || env.ESTUARY_STARTUP_CACHE === '0') return;
   enabled = true;
   const cacheDir = env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
@@ -55,7 +58,7 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
     used.add(key);
     let script: vm.Script;
     try {
-      script = new vm.Script(loader.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+      script = atStartFlags(() => new vm.Script(loader.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER }));
     } catch {
       // Not a CommonJS script (ES syntax, a hashbang): Node's own path decides what it is.
       return originalCompile.call(this, content, filename, ...rest);
@@ -66,7 +69,7 @@ export function enableCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   };
   // Code created at exit holds the functions the run compiled, not only the top level.
   process.once('exit', () => {
-    if (fresh.size > 0) writeBlob(file, entries, fresh, used);
+    if (fresh.size > 0) atStartFlags(() => writeBlob(file, entries, fresh, used));
   });
 }
 

@@ -19,6 +19,30 @@ function userHeapFlags(): boolean {
 /** Set while the old-space growth factor is still to be lowered (at the capture's first {@link capYoungGeneration}). */
 let growthPending = false;
 
+/** The V8 flags this module changed: the value set, and the one before (V8's default, as no heap flags of the user's were set). */
+const changed = new Map<string, { value: number; before: number }>();
+
+function setFlag(name: string, value: number, before: number): void {
+  changed.set(name, { value, before: changed.get(name)?.before ?? before });
+  v8.setFlagsFromString(`--${name}=${value}`);
+}
+
+/**
+ * Runs `fn` with the flags {@link capYoungGeneration} changed set back to their values at start, then
+ * sets them again. For the code cache (cli/compile-cache): V8 stamps cached code with a hash of its
+ * flags and rejects code whose stamp differs from the flags at load. Modules loaded and cached with
+ * a flag set mid-run would be compiled afresh by every later process, which starts without it.
+ */
+export function withStartFlags<T>(fn: () => T): T {
+  if (changed.size === 0) return fn();
+  for (const [name, { before }] of changed) v8.setFlagsFromString(`--${name}=${before}`);
+  try {
+    return fn();
+  } finally {
+    for (const [name, { value }] of changed) v8.setFlagsFromString(`--${name}=${value}`);
+  }
+}
+
 /**
  * Called first thing by `bin/estuary.js`, before anything is loaded: opts the process in to
  * {@link capYoungGeneration}, which also lowers V8's old-space growth when a capture opens: old space
@@ -48,11 +72,11 @@ export function capYoungGeneration(): void {
   if (settled) return;
   if (growthPending) {
     growthPending = false;
-    v8.setFlagsFromString('--heap-growing-percent=20');
+    setFlag('heap-growing-percent', 20, 0);
   }
   const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   if (young === undefined || young.space_size >= NEW_SPACE_CAP_BYTES) {
-    if (young !== undefined) v8.setFlagsFromString('--semi-space-growth-factor=1');
+    if (young !== undefined) setFlag('semi-space-growth-factor', 1, 2);
     settled = true;
   }
 }
