@@ -46,15 +46,19 @@ export function createBindingContainer(run: DependencyContainer, binding: Bindin
   return c;
 }
 
+/** Classes {@link resolveClass} already made injectable (once per class, not per binding constructed). */
+const madeInjectable = new WeakSet();
+
 /**
  * Resolves `cls` from `c`. Resource and connector classes need no `@injectable()` of their own:
  * their decorators already make TypeScript emit constructor types, which are registered here.
  */
 export function resolveClass<T>(c: DependencyContainer, cls: Class<T>): T {
   const ctor = cls as unknown as new (...args: unknown[]) => T;
-  if (ctor.length > 0 && !c.isRegistered(ctor, true)) {
+  if (ctor.length > 0 && !madeInjectable.has(ctor) && !c.isRegistered(ctor, true)) {
     if (Reflect.getMetadata('design:paramtypes', ctor) === undefined) throw missingMetadata(cls, ctor.length);
     injectable()(ctor);
+    madeInjectable.add(ctor);
   }
   try {
     return c.resolve(ctor);

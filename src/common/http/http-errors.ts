@@ -10,12 +10,17 @@ const SECRET_PARAM = /token|key|secret|passw|signature|^sig$|auth|code|credentia
 /** Parameter names certain enough to be credentials that their values are registered as secrets. */
 const CREDENTIAL_PARAM = /api[-_]?key|token|secret|passw|signature|^key$|^sig$/i;
 
+/** Found in a query (with no escapes) whenever one of its names matches {@link CREDENTIAL_PARAM}. */
+const CREDENTIAL_HINT = /key|token|secret|passw|sig/i;
+
 /**
  * Registers the values of credential query parameters (`api_key`, `access_token`, …) as secrets, so
  * an API that echoes the URL in an error body cannot leak them into a message or log line.
  */
 export function registerQuerySecrets(url: URL): void {
-  if (url.search === '') return;
+  const search = url.search;
+  // Parsing the query costs more than the request's other preparations; most queries name no credential.
+  if (search === '' || (!search.includes('%') && !CREDENTIAL_HINT.test(search))) return;
   for (const [name, value] of url.searchParams) if (CREDENTIAL_PARAM.test(name)) registerSecret(value);
 }
 

@@ -12,14 +12,44 @@ export function buildUrl(url: string | URL, query: Readonly<Record<string, Query
   } catch (cause) {
     throw new CdkError('HTTP_USAGE', `"${String(url)}" is not an absolute URL${base === undefined ? ' (and the client has no baseUrl)' : ''}`, { cause });
   }
-  if (query !== undefined) {
-    for (const [name, value] of Object.entries(query)) {
-      if (value === undefined || value === null) continue;
-      if (Array.isArray(value)) for (const v of value as readonly unknown[]) target.searchParams.append(name, String(v));
-      else target.searchParams.append(name, String(value));
-    }
+  if (query === undefined) return target;
+  if (target.search !== '') {
+    // `searchParams` re-serializes the query already there, as callers have always seen it.
+    for (const [name, value] of queryPairs(query)) target.searchParams.append(name, value);
+    return target;
   }
+  // No query yet: the same text `searchParams.append` makes, set once (each append re-serializes the URL).
+  let search = '';
+  for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
+  if (search !== '') target.search = search;
   return target;
+}
+
+/** The query's parameters in order, as text: `undefined` and `null` left out, arrays repeated. */
+function* queryPairs(query: Readonly<Record<string, QueryValue>>): Generator<[string, string]> {
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value as readonly unknown[]) yield [name, String(v)];
+    else yield [name, String(value)];
+  }
+}
+
+/** What `encodeURIComponent` leaves alone but the form encoding escapes, and the space it writes `+`. */
+const FORM_ESCAPES = /[!'()~]|%20/g;
+
+/**
+ * `value` in application/x-www-form-urlencoded form, as `URLSearchParams` writes it: `encodeURIComponent`
+ * with `!'()~` escaped too and spaces as `+`. A lone surrogate (which `encodeURIComponent` refuses) is
+ * left to `URLSearchParams` itself.
+ */
+export function formEncode(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return new URLSearchParams([['', value]]).toString().slice(1);
+  }
+  return encoded.replace(FORM_ESCAPES, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 /** The body fields of a request; at most one may be set. */
