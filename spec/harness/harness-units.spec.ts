@@ -71,6 +71,15 @@ describe('compareCaptureRecords', () => {
     expect(compareValues({ a: 1 }, [1], 'p')).to.deep.equal(['p: expected object, got array']);
   });
 
+  it('compares exact big integers by value, with each other and with numbers, and prints their digits', () => {
+    expect(compareValues({ id: 12345678901234567890n }, { id: 12345678901234567890n }, 'p')).to.deep.equal([]);
+    expect(compareValues({ n: 5 }, { n: 5n }, 'p')).to.deep.equal([]);
+    // A snapshot read with JSON.parse holds the rounded number, which is not the exact value.
+    expect(compareValues({ id: 9007199254740992 }, { id: 9007199254740993n }, 'p')).to.deep.equal(['p.id: expected 9007199254740992, got 9007199254740993']);
+    expect(compareValues([1n, 2], [1, 2n], 'p')).to.deep.equal([]);
+    expect(compareValues({ n: 1.5 }, { n: 1n }, 'p')).to.deep.equal(['p.n: expected 1.5, got 1']);
+  });
+
   it('checks record counts and names paths after the collection', () => {
     expect(
       compareCaptureRecords(

@@ -59,6 +59,39 @@ describe('runPreview', () => {
     expect(opens.map((o) => o.open.state)).to.deep.equal([{}, { cursor: 2, seen: { c0: true } }]);
   });
 
+  it('keeps integers beyond 2^53 exact: in documents, their keys and sums, in state across sessions and in the state file', async () => {
+    const dir = tempDir();
+    const record = path.join(dir, 'requests.jsonl');
+    const stateFile = path.join(dir, 'state.json');
+    const script = [
+      { raw: '{"captured":{"binding":0,"doc":{"id":9007199254740993,"name":"big"}}}\n' },
+      { raw: '{"captured":{"binding":1,"doc":{"id":"e","count":9007199254740993}}}\n' },
+      { raw: '{"captured":{"binding":1,"doc":{"id":"e","count":2}}}\n' },
+      { raw: '{"checkpoint":{"state":{"updated":{"cursor":12345678901234567890},"mergePatch":true}}}\n' },
+      { hang: true },
+    ];
+    const result = await preview(script, { sessions: [1, 1], stateFile, env: { FAKE_RECORD: record } });
+    const lines = result.lines.join('\n');
+    expect(lines).to.include('"id":9007199254740993,"name":"big"}');
+    expect(lines).to.include('"count":9007199254740995,"id":"e"}');
+    expect(result.state).to.deep.equal({ cursor: 12345678901234567890n });
+    // The second session opened with the exact cursor, and the state file holds it.
+    const opens = readFileSync(record, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{"open"'));
+    expect(opens).to.have.length(2);
+    expect(opens[1]).to.include('"state":{"cursor":12345678901234567890}');
+    expect(readFileSync(stateFile, 'utf8')).to.include('"cursor": 12345678901234567890');
+    // A later run resumes from the file as exactly.
+    const resumed = await preview([{ hang: true }], { sessions: [1], stateFile, idleTimeoutMs: 300, env: { FAKE_RECORD: record } });
+    expect(resumed.state).to.deep.equal({ cursor: 12345678901234567890n });
+    expect(
+      readFileSync(record, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{"open"'))[2],
+    ).to.include('"state":{"cursor":12345678901234567890}');
+  });
+
   it('ends a session that checkpoints nothing once the idle timeout passes', async () => {
     const started = Date.now();
     const result = await preview([{ hang: true }], { sessions: [1], idleTimeoutMs: 300 });

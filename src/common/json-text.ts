@@ -26,18 +26,19 @@ export interface BigIntHint {
 
 /**
  * `JSON.stringify(value)`, except that a `bigint` anywhere is written as an exact JSON number.
- * With a `hint` that saw bigints before, the bigint-aware pass runs at once.
+ * With a `hint` that saw bigints before, the bigint-aware pass runs at once. `space` indents as
+ * `JSON.stringify`'s does.
  */
-export function toJsonText(value: unknown, hint?: BigIntHint): string | undefined {
+export function toJsonText(value: unknown, hint?: BigIntHint, space?: number): string | undefined {
   if (hint?.bigint !== true) {
     try {
-      return JSON.stringify(value);
+      return JSON.stringify(value, null, space);
     } catch (err) {
       if (!(err instanceof TypeError)) throw err;
       if (hint !== undefined) hint.bigint = true;
     }
   }
-  const marked = JSON.stringify(value, markBigInt);
+  const marked = JSON.stringify(value, markBigInt, space);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for some values despite its type
   return marked === undefined ? undefined : marked.replace(MARKED, '$1');
 }

@@ -1,5 +1,5 @@
 import { DocumentError } from './harness-errors';
-import { compareJson, JsonObject, setPointer } from './json-utils';
+import { compareJson, jsonText, JsonObject, setPointer } from './json-utils';
 import { checkKey, extractKey, Reducer } from './reducer';
 import { CompiledSchema, formatViolation } from './schema-validator';
 import { DOC_UUID_PLACEHOLDER } from './constants';
@@ -37,7 +37,7 @@ export class BindingCombiner {
   /** Adds an already-checked document, reducing it into an earlier one with the same key. */
   add(doc: unknown): void {
     const key = extractKey(doc, this.binding.key);
-    const id = JSON.stringify(key);
+    const id = jsonText(key);
     const prior = this.docs.get(id);
     if (!prior) {
       this.docs.set(id, { key, doc });

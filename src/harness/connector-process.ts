@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { ConnectorLog, decodeLogLine } from './connector-log';
 import { ConnectorFailedError, ConnectorProtocolError, HarnessError } from './harness-errors';
-import { JsonObject } from './json-utils';
+import { jsonText, JsonObject } from './json-utils';
 import { ConnectorResponse, decodeResponseLine } from '../protocol';
 
 /** How to launch a connector. */
@@ -81,7 +81,7 @@ export class ConnectorProcess {
 
   /** Writes one request line to the connector's stdin. */
   send(request: JsonObject): void {
-    if (this.child.stdin?.writable) this.child.stdin.write(`${JSON.stringify(request)}\n`);
+    if (this.child.stdin?.writable) this.child.stdin.write(`${jsonText(request)}\n`);
   }
 
   /** Closes stdin: the connector should finish and exit. */

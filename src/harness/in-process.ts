@@ -10,6 +10,7 @@ import { checkCaptureResponse, eofWithinCheckpoint, expectOpened } from './captu
 import type { CheckpointState } from './preview-session';
 import { BindingCombiner } from './combiner';
 import { HarnessError } from './harness-errors';
+import { jsonText } from './json-utils';
 import { encodeStateKey } from './state-key';
 
 /** A binding given in full to {@link runConnectorInProcess}; omitted fields come from discovery. */
@@ -133,7 +134,7 @@ export async function runConnectorInProcess(connector: Class, options: InProcess
   );
   served.catch(() => undefined);
   const send = (request: unknown): void => {
-    if (!stdin.writableEnded) stdin.write(JSON.stringify(request) + '\n');
+    if (!stdin.writableEnded) stdin.write(jsonText(request) + '\n');
   };
 
   const timeoutMs = options.timeoutMs ?? 30_000;

@@ -1,4 +1,5 @@
 import { getPointer, pointerTokens } from '../common/json-pointer';
+import { toJsonText } from '../common/json-text';
 import { isJsonObject, type JsonObject } from '../protocol';
 
 export { isJsonObject, type JsonObject } from '../protocol';
@@ -16,6 +17,34 @@ export function composeMergePatches(first: unknown, second: unknown): unknown {
     result[key] = key in result ? composeMergePatches(result[key], value) : value;
   }
   return result;
+}
+
+/** `value` as JSON text, exact big integers (`bigint`) written as their digits; `undefined` as `null`. */
+export function jsonText(value: unknown, space?: number): string {
+  return toJsonText(value, undefined, space) ?? 'null';
+}
+
+/**
+ * `value` with every `bigint` (an integer beyond ±2^53 read exactly) as the nearest number: for
+ * checks that only know numbers (JSON schema validation). `value` itself when it holds none.
+ */
+export function bigIntsAsNumbers(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const n = bigIntsAsNumbers(v);
+      if (n !== v) (out ??= [...(value as unknown[])])[i] = n;
+    });
+    return out ?? value;
+  }
+  if (!isJsonObject(value)) return value;
+  let out: JsonObject | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const n = bigIntsAsNumbers(v);
+    if (n !== v) (out ??= { ...value })[k] = n;
+  }
+  return out ?? value;
 }
 
 /** A copy of `value` with object keys sorted lexicographically at every level, as Flow serializes. */
@@ -45,7 +74,7 @@ export function compareStrings(a: string, b: string): number {
 function typeRank(v: unknown): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'boolean') return 1;
-  if (typeof v === 'number') return 2;
+  if (typeof v === 'number' || typeof v === 'bigint') return 2;
   if (typeof v === 'string') return 3;
   if (Array.isArray(v)) return 4;
   return 5;
@@ -59,7 +88,8 @@ export function compareJson(a: unknown, b: unknown): number {
   switch (ra) {
     case 1:
     case 2:
-      return a === b ? 0 : (a as number) < (b as number) ? -1 : 1;
+      // Numbers and exact big integers compare by value across the two types.
+      return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
     case 3:
       return compareStrings(a as string, b as string);
     case 4: {

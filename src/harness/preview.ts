@@ -1,4 +1,5 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
 import * as path from 'node:path';
 import { CatalogBinding, loadCatalog, LoadedCatalog, loadConfigFile, readDataFile } from './catalog-loader';
 import { BindingCombiner } from './combiner';
@@ -7,7 +8,7 @@ import { ConnectorLog } from './connector-log';
 import { ConnectorLaunch } from './connector-process';
 import { CheckpointState, CommittedTransaction, runPreviewSession } from './preview-session';
 import { CatalogError, HarnessError } from './harness-errors';
-import { applyMergePatch, composeMergePatches, JsonObject, sortKeys } from './json-utils';
+import { applyMergePatch, composeMergePatches, jsonText, JsonObject, sortKeys } from './json-utils';
 import { BindingRequest, resolveTask, PreviewBinding } from './task-resolver';
 import { callUnary } from './unary-rpc';
 import { splitKeyRange } from './key-range';
@@ -148,14 +149,26 @@ function catalogBindings(catalog: LoadedCatalog): BindingRequest[] {
 
 function loadInitialState(options: PreviewOptions): unknown {
   if (options.stateFile !== undefined && existsSync(options.stateFile)) {
-    return readDataFile(options.stateFile, 'state file') ?? {};
+    const state = readDataFile(options.stateFile, 'state file') ?? {};
+    // The state file is JSON as persistState writes it: read again exactly when it may hold big integers.
+    const text = readFileSync(options.stateFile, 'utf8');
+    return mayHoldLongIntegers(text) && isJsonText(text) ? parseJsonExact(text) : state;
   }
   return options.initialState ?? {};
 }
 
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function persistState(file: string, state: unknown): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(tmp, `${jsonText(state, 2)}\n`);
   renameSync(tmp, file);
 }
 
@@ -260,7 +273,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
           const sorted = sortKeys(doc) as JsonObject;
           if (collect) result.records.push([b.collection, sorted]);
           if (options.onRecords) records.push([b.collection, sorted]);
-          lines.push(JSON.stringify([b.collection, sorted]));
+          lines.push(jsonText([b.collection, sorted]));
         }
       });
       result.documents += lines.length;
@@ -279,7 +292,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
       }
       if (options.outputState) {
         const state = replaced ? { updated: sortKeys(patch) } : { updated: sortKeys(patch ?? {}), mergePatch: true };
-        lines.push(JSON.stringify(['connectorState', state]), JSON.stringify(['connectorState', {}]));
+        lines.push(jsonText(['connectorState', state]), jsonText(['connectorState', {}]));
       }
       if (options.stateFile !== undefined) persistState(options.stateFile, result.state);
       const written = emit(lines);
@@ -338,7 +351,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     const waitedFor = hasStopCondition ? 'its stop condition held' : 'the connector finished';
     throw new HarnessError('TIMEOUT', `the capture was stopped after ${options.timeoutMs} ms, before ${waitedFor} (${result.documents} documents in ${result.transactions} transactions)`);
   }
-  if (options.outputState) void emit([JSON.stringify(['connectorState', { updated: sortKeys(result.state) }])]);
+  if (options.outputState) void emit([jsonText(['connectorState', { updated: sortKeys(result.state) }])]);
   return result;
 }
 

@@ -38,7 +38,7 @@ export class Reducer {
       case 'firstWriteWins':
         return lhs;
       case 'sum':
-        return typeof lhs === 'number' && typeof rhs === 'number' ? lhs + rhs : rhs;
+        return sum(lhs, rhs);
       case 'append':
         return Array.isArray(lhs) && Array.isArray(rhs) ? [...(lhs as unknown[]), ...(rhs as unknown[])] : rhs;
       case 'minimize':
@@ -233,11 +233,26 @@ export function checkKey(doc: unknown, key: readonly string[]): string | undefin
   for (const ptr of key) {
     const v = resolvePointer(doc, ptr);
     if (v === undefined) return `document key ${ptr} is missing`;
-    const ok = typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
+    const ok = typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
     if (!ok) {
       const kind = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? 'fractional number' : typeof v;
       return `document key ${ptr} must be a string, integer or boolean, not ${kind}`;
     }
   }
   return undefined;
+}
+
+/**
+ * The `sum` reduction: numbers add as numbers; when either side is an exact big integer and both are
+ * integers, they add exactly (a result within ±2^53 is a number again). Anything else keeps `rhs`.
+ */
+function sum(lhs: unknown, rhs: unknown): unknown {
+  if (typeof lhs === 'number' && typeof rhs === 'number') return lhs + rhs;
+  const integer = (v: unknown): v is bigint | number => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+  if (typeof lhs === 'bigint' || typeof rhs === 'bigint') {
+    if (!integer(lhs) || !integer(rhs)) return typeof lhs === 'number' || typeof rhs === 'number' ? Number(lhs) + Number(rhs) : rhs;
+    const total = BigInt(lhs) + BigInt(rhs);
+    return total >= BigInt(Number.MIN_SAFE_INTEGER) && total <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(total) : total;
+  }
+  return rhs;
 }

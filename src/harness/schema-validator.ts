@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { isJsonObject, JsonObject } from './json-utils';
+import { bigIntsAsNumbers, isJsonObject, JsonObject } from './json-utils';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -81,7 +81,7 @@ export class CompiledSchema {
 
   /** Validates `doc`; returns the first violation or `undefined` when valid. */
   validate(doc: unknown): SchemaViolation | undefined {
-    if (this.validateRoot(doc)) return undefined;
+    if (this.validateRoot(bigIntsAsNumbers(doc))) return undefined;
     const first = this.validateRoot.errors?.[0];
     return first ? describeAjvError(first) : { pointer: '', rule: 'is invalid' };
   }
@@ -101,6 +101,6 @@ export class CompiledSchema {
       }
       this.subValidators.set(schemaPointer, fn);
     }
-    return fn ? fn(value) : false;
+    return fn ? fn(bigIntsAsNumbers(value)) : false;
   }
 }

@@ -1,3 +1,4 @@
+import { toJsonText } from '../common/json-text';
 import { HarnessError } from './harness-errors';
 import { CheckpointState } from './preview-session';
 import { isJsonObject, JsonObject } from './json-utils';
@@ -98,8 +99,7 @@ function typeName(value: unknown): string {
 }
 
 function show(value: unknown): string {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify returns undefined for functions, symbols and undefined despite its type
-  return JSON.stringify(value) ?? String(value);
+  return toJsonText(value) ?? String(value);
 }
 
 function isContainer(value: unknown): boolean {
@@ -129,7 +129,16 @@ export function compareValues(expected: unknown, actual: unknown, path: string):
     if (expected.some(isContainer)) return expected.flatMap((e, i) => compareValues(e, actual[i], `${path}[${i}]`));
     return show(expected) === show(actual) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
   }
-  return expected === actual ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+  return sameScalar(expected, actual) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+}
+
+/** Scalars are equal; an exact big integer (`bigint`) equals the number of the same integer value. */
+function sameScalar(expected: unknown, actual: unknown): boolean {
+  if (expected === actual) return true;
+  if (typeof expected !== 'bigint' && typeof actual !== 'bigint') return false;
+  const exact = (v: unknown): bigint | undefined => (typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined);
+  const e = exact(expected);
+  return e !== undefined && e === exact(actual);
 }
 
 /**

@@ -3,6 +3,7 @@
  * the parser the harness reads them with, as strictly as the Flow runtime does.
  */
 import { HarnessError } from '../common/errors';
+import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
 
 /** The protocol version a capture connector must report in its `spec` response. */
 export const PROTOCOL_VERSION = 3032023;
@@ -198,7 +199,8 @@ export function parseResponse(message: unknown): ConnectorResponse {
 
 /**
  * Decodes one response line: JSON, then {@link parseResponse}. Returns the raw message next to the
- * parsed one for readers that keep the wire form.
+ * parsed one for readers that keep the wire form. Integers beyond ±2^53 (in documents and state)
+ * come back as exact `bigint`s, as the connector wrote them, not rounded numbers.
  *
  * @throws ConnectorProtocolError naming what is wrong with the line.
  */
@@ -212,5 +214,6 @@ export function decodeResponseLine(line: string): { raw: unknown; response: Conn
       cause: err,
     });
   }
+  if (mayHoldLongIntegers(line)) raw = parseJsonExact(line);
   return { raw, response: parseResponse(raw) };
 }
