@@ -50,6 +50,21 @@ export function createBindingContainer(run: DependencyContainer, binding: Bindin
 const madeInjectable = new WeakSet();
 
 /**
+ * Makes `classes` injectable ahead of their construction, as {@link resolveClass} would at each
+ * one's first: the capture calls it before `opened`, so that the first binding's start does not also
+ * load tsyringe's decorator code. A class without emitted parameter types is left to resolveClass,
+ * which reports it when the binding is constructed.
+ */
+export function prepareInjection(classes: readonly Class[]): void {
+  for (const cls of classes) {
+    const ctor = cls as unknown as new (...args: unknown[]) => unknown;
+    if (ctor.length === 0 || madeInjectable.has(ctor) || Reflect.getMetadata('design:paramtypes', ctor) === undefined) continue;
+    injectable()(ctor);
+    madeInjectable.add(ctor);
+  }
+}
+
+/**
  * Resolves `cls` from `c`. Resource and connector classes need no `@injectable()` of their own:
  * their decorators already make TypeScript emit constructor types, which are registered here.
  */

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CdkError, ProtocolError, StoppedError } from '../common/errors';
 import { prepareLogger, type Logger } from '../common/logger';
 import { loadModel } from '../container/config-loader';
+import { prepareInjection } from '../container/run-container';
 import type { ConnectorDefinition } from '../build/definition';
 // The capture machinery loads when `open` arrives: `spec` (a process of its own) never needs it.
 import type { SessionOptions } from './capture/capture-session';
@@ -104,6 +105,7 @@ async function open(def: ConnectorDefinition, req: OpenRequest, options: ServeOp
   // What the capture's first moments use, loaded before `opened` so that no binding's start waits for it.
   const classes = bindings.map((b) => b.resource.def.cls);
   if (mayUseHttp(def, classes)) run.http.warmUp();
+  prepareInjection(classes);
   prepareLogger(log);
   const session = new CaptureSession(run.container, req, bindings, config, out, log, { ...DEFAULT_SESSION, ...options.session });
   session.stop.hardSignal.addEventListener('abort', () => abort.abort(session.stop.hardSignal.reason));
