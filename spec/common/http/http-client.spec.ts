@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { IsInt, IsString } from 'class-validator';
 import { StoppedError } from '../../../src/common/errors';
 import { HttpAbortedError, HttpClient, HttpError, HttpTransportError, ResponseValidationError } from '../../../src/common/http';
@@ -299,5 +300,26 @@ describe('HttpClient', () => {
     http = new HttpClient();
     http.warmUp();
     expect(await http.requestJson(`${server.url}/x`)).to.deep.equal({ ok: true });
+  });
+
+  it("loads only undici's pool, request API and header parser, not its index (nor Node's bundled undici), and streams through them", async () => {
+    // In a process of its own: this one has loaded undici whole for MockAgent.
+    const script = `
+      const { HttpClient, loadHttpLibrary } = require(${JSON.stringify(require.resolve('../../../src/common/http/http-client'))});
+      const narrow = loadHttpLibrary();
+      const server = require('node:http').createServer((req, res) => res.end('line 1\\nline 2\\n'));
+      server.listen(0, '127.0.0.1', async () => {
+        const http = new HttpClient();
+        const lines = [];
+        for await (const line of (await http.requestLines('http://127.0.0.1:' + server.address().port + '/x')).lines) lines.push(line);
+        const index = Object.keys(require.cache).some((f) => /undici[\\/]index\\.js$/.test(f));
+        const bundled = process.moduleLoadList.some((m) => m.includes('deps/undici'));
+        process.stdout.write(JSON.stringify({ narrow, index, bundled, lines }));
+        await http.close();
+        server.close();
+      });`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    // narrow false would mean an undici release moved its parts: start-up would load all of undici again.
+    expect(JSON.parse(out)).to.deep.equal({ narrow: true, index: false, bundled: false, lines: ['line 1', 'line 2'] });
   });
 });

@@ -41,12 +41,47 @@ function isBuffered(res: Received): res is BufferedData {
   return Buffer.isBuffer(res.body);
 }
 
-// undici is loaded on first use (or by warmUp): spec, discover and connectors without HTTP start
-// ~0.2 s faster.
-let undici: typeof import('undici') | undefined;
-function loadUndici(): typeof import('undici') {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici is loaded on first use, keeping start-up fast
-  return (undici ??= require('undici') as typeof import('undici'));
+/** The parts of undici the client uses, and whether they were loaded without undici's index. */
+interface UndiciParts {
+  Pool: typeof import('undici').Pool;
+  parseHeaders: typeof import('undici').util.parseHeaders;
+  narrow: boolean;
+}
+
+let undici: UndiciParts | undefined;
+
+/**
+ * undici's pool, request API and header parser, loaded on first use (or by warmUp): spec, discover
+ * and connectors without HTTP start without them. Only these modules, not undici's index, which also
+ * loads fetch, cookies, caches and WebSocket, and whose cookies module reads `globalThis.Headers`:
+ * that loads Node's own bundled copy of undici as well, and compiles its HTTP parser a second time.
+ * The index's one piece of wiring for these, the request API on every dispatcher, is repeated here.
+ * Should an undici release move the files (or close them with an `exports` map), its index is loaded
+ * as before; a spec checks that the narrow path is taken.
+ */
+function loadUndici(): UndiciParts {
+  if (undici === undefined) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- undici is loaded on first use, part by part, keeping start-up fast */
+    try {
+      const Pool = require('undici/lib/dispatcher/pool') as UndiciParts['Pool'];
+      const Dispatcher = require('undici/lib/dispatcher/dispatcher') as { prototype: Record<string, unknown> };
+      const api = require('undici/lib/api') as Record<string, unknown>;
+      const { parseHeaders } = require('undici/lib/core/util') as { parseHeaders: UndiciParts['parseHeaders'] | undefined };
+      if (typeof Pool !== 'function' || typeof parseHeaders !== 'function' || typeof api.request !== 'function') throw new Error('undici has moved its parts');
+      if (typeof Dispatcher.prototype.request !== 'function') Object.assign(Dispatcher.prototype, api);
+      undici = { Pool, parseHeaders, narrow: true };
+    } catch {
+      const full = require('undici') as typeof import('undici');
+      undici = { Pool: full.Pool, parseHeaders: full.util.parseHeaders, narrow: false };
+    }
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
+  return undici;
+}
+
+/** Loads the parts of undici the client uses; returns whether that was done without undici's index (a spec checks it). */
+export function loadHttpLibrary(): boolean {
+  return loadUndici().narrow;
 }
 
 /** The early compile of the HTTP parser; the settled promise holds the module, which keeps it in V8's cache until the first connection. */
@@ -385,7 +420,7 @@ export class HttpClient {
       if (buffered) {
         const target = this.dispatcher ?? this.poolFor(origin);
         const opts = { origin: this.dispatcher === undefined ? undefined : origin, path, method, headers, body, headersTimeout, bodyTimeout };
-        res = await dispatchBuffered(target, opts, signal, loadUndici().util.parseHeaders, (status, received) => this.bodyLimit(ex, status, received));
+        res = await dispatchBuffered(target, opts, signal, loadUndici().parseHeaders, (status, received) => this.bodyLimit(ex, status, received));
       } else {
         res =
           this.dispatcher !== undefined
