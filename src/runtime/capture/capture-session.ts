@@ -19,7 +19,6 @@ import { decodeCursor, encodeCursor, type CursorValue } from './state-codec';
 import { StopSignal } from './stop-signal';
 import { Task } from './task';
 import { Transactor } from './transactor';
-import { hasWebhookBindings, runWebhookServer } from '../webhook/webhook-task';
 import { compileDocumentCheck, type DocumentCheck } from './document-check';
 import { initialBindingState, orderedBindingState, subtaskIds, subtaskState, type StoredBackfill, type StoredBindingState, type StoredIncremental } from './binding-state';
 
@@ -96,7 +95,7 @@ export class CaptureSession {
         if (nextSchedule !== undefined && (soonest === undefined || nextSchedule < soonest)) soonest = nextSchedule;
         this.startBinding(b, current, shared);
       }
-      if (hasWebhookBindings(this.bindings)) this.startWebhookServer(shared);
+      if (this.bindings.some((b) => b.resource.def.webhook !== undefined)) this.startWebhookServer(shared);
       if (soonest !== undefined) this.stopAt(soonest, 'scheduled re-backfill');
       this.status.status(this.bindings.length === 0 ? 'Capture started. No bindings are enabled.' : 'Capture started.');
       this.status.started();
@@ -239,6 +238,9 @@ export class CaptureSession {
         await Promise.all(others.map(([, p]) => p));
       }
     };
+    // Loaded only by captures with webhook bindings: the server, its routing and publisher (and node:http).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, keeping the start of other captures light
+    const { runWebhookServer } = require('../webhook/webhook-task') as typeof import('../webhook/webhook-task');
     this.spawn('webhook-server', true, shared, (task) => runWebhookServer({ bindings: this.bindings, config: this.config, transactor: this.transactor, stop: this.stop, log: task.log, othersDone }));
   }
 

@@ -29,11 +29,6 @@ export function webhookPort(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
-/** Whether any bound resource is a webhook. */
-export function hasWebhookBindings(bindings: readonly ResolvedBinding[]): boolean {
-  return bindings.some((b) => b.resource.def.webhook !== undefined);
-}
-
 /**
  * The `capture.webhook-server` task: serves webhook bindings until a stop is requested and every
  * other task has returned (as Python keeps listening while they drain), then answers 503 to new
