@@ -30,6 +30,12 @@ describe('HTTP request URLs', () => {
       ['http://h/p', { none: null }],
     ];
     for (const [url, query] of cases) expect(buildUrl(url, query).href, url).to.equal(appendedOneByOne(url, query));
+    // Relative to a base URL, and given as a URL object.
+    expect(buildUrl('items', { page: 2 }, 'http://h/api/').href).to.equal('http://h/api/items?page=2');
+    expect(buildUrl('/items', { q: 'a b' }, 'http://h/api/').href).to.equal('http://h/items?q=a+b');
+    expect(buildUrl('', { page: 2 }, 'http://h/api/x?old=1').href).to.equal('http://h/api/x?old=1&page=2');
+    expect(buildUrl('items', { page: 2 }, 'http://h/api/?old=1').href).to.equal('http://h/api/items?page=2');
+    expect(buildUrl(new URL('http://h/p#f'), { a: 1 }).href).to.equal('http://h/p?a=1#f');
   });
 
   it('registers the values of credential query parameters, named plainly or percent-encoded', () => {

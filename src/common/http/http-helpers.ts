@@ -6,20 +6,24 @@ export type QueryValue = string | number | boolean | null | undefined | readonly
 
 /** Resolves `url` against `base` and appends `query`, returning a new URL. */
 export function buildUrl(url: string | URL, query: Readonly<Record<string, QueryValue>> | undefined, base?: string): URL {
+  // The common case, a URL text with no query or fragment of its own: the query goes into the text
+  // parsed, in the form `searchParams.append` writes, so the URL is parsed once. (An empty text keeps
+  // the base's query, which the query is then appended to: that goes the longer way.)
+  const inText = query !== undefined && typeof url === 'string' && url !== '' && !url.includes('?') && !url.includes('#');
+  let search = '';
+  if (inText) for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
   let target: URL;
   try {
-    target = new URL(url, base);
+    target = new URL(search === '' ? url : `${url as string}?${search}`, base);
   } catch (cause) {
     throw new CdkError('HTTP_USAGE', `"${String(url)}" is not an absolute URL${base === undefined ? ' (and the client has no baseUrl)' : ''}`, { cause });
   }
-  if (query === undefined) return target;
+  if (query === undefined || inText) return target;
   if (target.search !== '') {
     // `searchParams` re-serializes the query already there, as callers have always seen it.
     for (const [name, value] of queryPairs(query)) target.searchParams.append(name, value);
     return target;
   }
-  // No query yet: the same text `searchParams.append` makes, set once (each append re-serializes the URL).
-  let search = '';
   for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
   if (search !== '') target.search = search;
   return target;

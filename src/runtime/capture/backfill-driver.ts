@@ -19,8 +19,10 @@ export interface BackfillState {
 export async function runBackfill(task: Task, b: BoundBinding, state: BackfillState, subtask: string | undefined, connectorInitiated: boolean): Promise<boolean> {
   const strategy = b.def.backfill!;
   const where = `${strategy.where}${subtask === undefined ? '' : ` (subtask ${subtask})`}`;
-  const full = (): Record<string, unknown> => ({ cutoff: encodeCursor(state.cutoff), next_page: state.next_page });
-  task.log.info({ next_page: state.next_page, cutoff: encodeCursor(state.cutoff), subtask }, state.next_page == null ? 'beginning backfill' : 'resuming backfill');
+  // The cutoff is fixed for the whole backfill: encoded once, not at every page's checkpoint.
+  const cutoff = encodeCursor(state.cutoff);
+  const full = (): Record<string, unknown> => ({ cutoff, next_page: state.next_page });
+  task.log.info({ next_page: state.next_page, cutoff, subtask }, state.next_page == null ? 'beginning backfill' : 'resuming backfill');
   for (;;) {
     if (task.stop.stopping) {
       task.log.debug({ subtask }, 'backfill is yielding to stop');
@@ -40,7 +42,7 @@ export async function runBackfill(task: Task, b: BoundBinding, state: BackfillSt
           patch = full();
         } else if (typeof state.next_page === 'object' && !Array.isArray(state.next_page)) {
           state.next_page = applyMergePatch(state.next_page, structuredClone(item.value));
-          patch = { cutoff: encodeCursor(state.cutoff), next_page: item.value };
+          patch = { cutoff, next_page: item.value };
         } else {
           throw new CaptureError(`${where} yielded an object page cursor after a ${typeof state.next_page} one; keep one kind of page cursor`);
         }
