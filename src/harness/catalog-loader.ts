@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
 import { CatalogError } from './harness-errors';
 import { parseShortDuration } from '../common/time';
 import { isJsonObject, JsonObject } from './json-utils';
@@ -36,13 +37,24 @@ export interface LoadedCatalog {
   collections: Map<string, CatalogCollection>;
 }
 
-/** Reads a YAML or JSON file. */
-export function readDataFile(file: string, what: string): unknown {
+/**
+ * Reads a YAML or JSON file. With `exactIntegers`, a JSON file's integers beyond ±2^53 come back as
+ * exact `bigint`s (YAML would round them): for state, which preview writes as JSON.
+ */
+export function readDataFile(file: string, what: string, exactIntegers = false): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new CatalogError(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (exactIntegers && mayHoldLongIntegers(text)) {
+    try {
+      JSON.parse(text);
+      return parseJsonExact(text);
+    } catch {
+      // Not JSON: YAML below.
+    }
   }
   try {
     return parseYaml(text);

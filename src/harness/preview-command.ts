@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CdkError, describeError } from '../common/errors';
-import { parseJsonExact } from '../common/json-exact';
+import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
 import { parseShortDuration } from '../common/time';
 import { PreviewOptions, runPreview } from './preview';
 import { ProgressReporter, TextSink } from './progress-reporter';
@@ -120,8 +120,8 @@ export function parsePreviewArgs(argv: readonly string[]): PreviewOptions | 'hel
         break;
       case '--initial-state':
         try {
-          JSON.parse(value!);
-          options.initialState = parseJsonExact(value!);
+          const parsed: unknown = JSON.parse(value!);
+          options.initialState = mayHoldLongIntegers(value!) ? parseJsonExact(value!) : parsed;
         } catch {
           throw new UsageError(`--initial-state must be JSON; got ${value}`);
         }

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { mayHoldLongIntegers, parseJsonExact } from '../common/json-exact';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CatalogBinding, loadCatalog, LoadedCatalog, loadConfigFile, readDataFile } from './catalog-loader';
 import { BindingCombiner } from './combiner';
@@ -149,21 +148,9 @@ function catalogBindings(catalog: LoadedCatalog): BindingRequest[] {
 
 function loadInitialState(options: PreviewOptions): unknown {
   if (options.stateFile !== undefined && existsSync(options.stateFile)) {
-    const state = readDataFile(options.stateFile, 'state file') ?? {};
-    // The state file is JSON as persistState writes it: read again exactly when it may hold big integers.
-    const text = readFileSync(options.stateFile, 'utf8');
-    return mayHoldLongIntegers(text) && isJsonText(text) ? parseJsonExact(text) : state;
+    return readDataFile(options.stateFile, 'state file', true) ?? {};
   }
   return options.initialState ?? {};
-}
-
-function isJsonText(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function persistState(file: string, state: unknown): void {

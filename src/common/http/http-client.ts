@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import * as path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ClassConstructor } from 'class-transformer';
@@ -104,7 +103,7 @@ export function precompileHttpParser(): Promise<boolean> {
       // The same choice of build undici makes (it also drops SIMD on old ppc64 Node, which costs nothing to miss here).
       const file = process.env.UNDICI_NO_WASM_SIMD === '1' ? 'llhttp-wasm.js' : 'llhttp_simd-wasm.js';
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- undici's own module holding the parser's bytes, loaded once as undici would
-      const bytes = require(path.join(path.dirname(require.resolve('undici')), 'lib', 'llhttp', file)) as Uint8Array;
+      const bytes = require(`undici/lib/llhttp/${file}`) as Uint8Array;
       parserModule = wasm.compile(bytes).catch(() => undefined);
     } catch {
       parserModule = Promise.resolve(undefined);

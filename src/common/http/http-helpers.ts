@@ -10,8 +10,7 @@ export function buildUrl(url: string | URL, query: Readonly<Record<string, Query
   // parsed, in the form `searchParams.append` writes, so the URL is parsed once. (An empty text keeps
   // the base's query, which the query is then appended to: that goes the longer way.)
   const inText = query !== undefined && typeof url === 'string' && url !== '' && !url.includes('?') && !url.includes('#');
-  let search = '';
-  if (inText) for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
+  const search = inText ? formQuery(query) : '';
   let target: URL;
   try {
     target = new URL(search === '' ? url : `${url as string}?${search}`, base);
@@ -24,9 +23,16 @@ export function buildUrl(url: string | URL, query: Readonly<Record<string, Query
     for (const [name, value] of queryPairs(query)) target.searchParams.append(name, value);
     return target;
   }
-  for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
-  if (search !== '') target.search = search;
+  const added = formQuery(query);
+  if (added !== '') target.search = added;
   return target;
+}
+
+/** The query as `searchParams.append` would write it into a URL without one. */
+function formQuery(query: Readonly<Record<string, QueryValue>>): string {
+  let search = '';
+  for (const [name, value] of queryPairs(query)) search += `${search === '' ? '' : '&'}${formEncode(name)}=${formEncode(value)}`;
+  return search;
 }
 
 /** The query's parameters in order, as text: `undefined` and `null` left out, arrays repeated. */
