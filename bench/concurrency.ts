@@ -10,7 +10,9 @@
  * (bench/fixtures/concurrency-floor.ts, on undici and on node:http), and each round's ratio to them
  * is printed: what Node itself takes for this capture on the machine at hand.
  *
- * The API runs in this process (node:http); it also records the most requests it had in flight.
+ * The API runs in this process (node:http); it also records the most requests it had in flight, and
+ * how long it took to answer each one: Node's timers fire at millisecond granularity, so it answers a
+ * little after BENCH_LATENCY_MS, and that share of each page's time is the API's, not the client's.
  *
  * Run: `npm run build && BENCH_ROUNDS=3 node dist/bench/concurrency.js`.
  */
@@ -39,7 +41,7 @@ const FLOORS = [
 interface Api {
   baseUrl: string;
   /** Resets and returns the counters since the last call. */
-  take(): { requests: number; maxInFlight: number; gaps: number[]; firstRequest: Map<string, number>; lastAnswer: Map<string, number> };
+  take(): { requests: number; maxInFlight: number; gaps: number[]; delays: number[]; firstRequest: Map<string, number>; lastAnswer: Map<string, number> };
   close(): Promise<void>;
 }
 
@@ -50,10 +52,13 @@ async function startApi(): Promise<Api> {
   // Per binding, when its last page was answered: the gap to its next request is client-side time.
   const answered = new Map<string, number>();
   let gaps: number[] = [];
+  // Per request, from its arrival to its answer being written: the API's own share of each page's time.
+  let delays: number[] = [];
   // Per binding, when its first request arrived and its last page was answered (performance.now()).
   let firstRequest = new Map<string, number>();
   let lastAnswer = new Map<string, number>();
   const server = createServer((req, res) => {
+    const arrived = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const page = Number(url.searchParams.get('page') ?? 0);
     const binding = url.pathname.slice(1);
@@ -68,6 +73,7 @@ async function startApi(): Promise<Api> {
       const body = JSON.stringify({ docs, next: page + 1 < PAGES ? page + 1 : null });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
+      delays.push(performance.now() - arrived);
       answered.set(binding, performance.now());
       lastAnswer.set(binding, performance.now());
     }, LATENCY_MS);
@@ -77,10 +83,11 @@ async function startApi(): Promise<Api> {
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     take: () => {
-      const r = { requests, maxInFlight, gaps, firstRequest, lastAnswer };
+      const r = { requests, maxInFlight, gaps, delays, firstRequest, lastAnswer };
       requests = 0;
       maxInFlight = 0;
       gaps = [];
+      delays = [];
       firstRequest = new Map();
       lastAnswer = new Map();
       answered.clear();
@@ -181,6 +188,7 @@ export async function run(): Promise<SummaryRow[]> {
     const concurrent: CaptureRun[] = [];
     const inFlight: number[] = [];
     const gaps: number[] = [];
+    const delays: number[] = [];
     const phases: Phases[] = [];
     const floors = FLOORS.map(() => [] as CaptureRun[]);
     const expected = BINDINGS * PAGES * DOCS_PER_PAGE;
@@ -191,6 +199,7 @@ export async function run(): Promise<SummaryRow[]> {
       const counters = api.take();
       inFlight.push(counters.maxInFlight);
       gaps.push(...counters.gaps);
+      delays.push(...counters.delays);
       phases.push(phasesOf(r, counters));
       // The floors in the same round, right after: the machine's speed drifts from minute to minute.
       for (const [i, floor] of FLOORS.entries()) {
@@ -203,7 +212,7 @@ export async function run(): Promise<SummaryRow[]> {
     // Serially: one binding per process, one after another; capture times summed.
     const serial: CaptureRun[] = [];
     for (const name of names) serial.push(await capture(api, [name]));
-    const serialGaps = api.take().gaps;
+    const { gaps: serialGaps, delays: serialDelays } = api.take();
     const serialMs = serial.reduce((a, r) => a + r.captureMs, 0);
     const serialProcessMs = serial.reduce((a, r) => a + r.processMs, 0);
     const single = serial.map((r) => r.captureMs);
@@ -269,6 +278,10 @@ export async function run(): Promise<SummaryRow[]> {
     const p = (v: number[], q: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))]!;
     console.log(
       `client time per page (API answered a page → next request of that binding arrived), ms: concurrent median ${median(gaps).toFixed(1)}, p90 ${p(gaps, 0.9).toFixed(1)}, max ${Math.max(...gaps).toFixed(1)}; one binding median ${median(serialGaps).toFixed(1)}, p90 ${p(serialGaps, 0.9).toFixed(1)}, max ${Math.max(...serialGaps).toFixed(1)}`,
+    );
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    console.log(
+      `the API's own answer time (request read → answer written; the ideal counts ${LATENCY_MS}), ms: concurrent median ${median(delays).toFixed(1)}, mean ${mean(delays).toFixed(1)}; one binding median ${median(serialDelays).toFixed(1)}, mean ${mean(serialDelays).toFixed(1)}`,
     );
     const ph = (f: (p: Phases) => number): string => range(phases.map(f), 1);
     console.log(
