@@ -6,8 +6,11 @@ heapTuning.tuneHeapAtStart();
 // Next: every module loaded after this is compiled from V8's code cache when it can be, read and
 // written under the flags of the start (V8 stamps code with its flags; a capture changes heap flags).
 require('../dist/src/cli/compile-cache.js').enableCompileCache(process.env, heapTuning.withStartFlags);
-// Barrels that load hundreds of modules (class-validator ~320) where a spec uses a handful.
-require('../dist/src/cli/lazy-exports.js').lazyExports(['class-validator', 'class-transformer', 'tsyringe']);
+// Barrels that load hundreds of modules (class-validator ~320) where a spec uses a handful, and
+// estuary-cdk's own, which a connector imports whole.
+const lazy = require('../dist/src/cli/lazy-exports.js');
+lazy.lazyExports(['class-validator', 'class-transformer', 'tsyringe']);
+lazy.lazyOwnExports(require.resolve('../dist/src/index.js'));
 require('reflect-metadata');
 const { main } = require('../dist/src/cli/main.js');
 main(process.argv.slice(2)).then(

@@ -89,3 +89,95 @@ out.heavyAfterEntry = heavy();`,
     expect(fs.readdirSync(cache)).to.deep.equal([]);
   });
 });
+
+describe("estuary CLI: estuary-cdk's own exports loaded on first use", function () {
+  this.timeout(30000);
+  const ENTRY = path.join(REPO, 'dist/src/index.js');
+  let cache: string;
+  beforeEach(() => {
+    cache = fs.mkdtempSync(path.join(REPO, '.tmp-lazy-own-'));
+  });
+  afterEach(() => {
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  /** Runs `body` in a fresh node after lazyOwnExports(entry), as bin/estuary.js does; `out` is returned. */
+  function run(entry: string, body: string): Record<string, unknown> {
+    const script = `require('reflect-metadata'); require(${JSON.stringify(LAZY)}).lazyOwnExports(${JSON.stringify(entry)});
+const under = (dir) => Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(path.join(REPO, 'dist/src'))} + '/' + dir + '/')).length;
+const out = {}; ${body}; process.stdout.write(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, env: { ...process.env, ESTUARY_CACHE_DIR: cache }, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  }
+
+  it('serves the same exports, loading only the files of those read (the Airbyte shim, streams and windows on demand)', () => {
+    const first = run(ENTRY, `const cdk = require(${JSON.stringify(ENTRY)}); out.keys = Object.keys(cdk).sort(); out.airbyte = under('airbyte');`);
+    expect(first.airbyte, 'the whole entry loads the shim').to.be.greaterThan(5);
+    expect(fs.readdirSync(cache).filter((f) => f.startsWith('exports-estuary-cdk-'))).to.have.length(1);
+
+    const second = run(
+      ENTRY,
+      `const cdk = require(${JSON.stringify(ENTRY)});
+const { Backfill, HttpClient, injectable } = cdk;
+out.keys = Object.keys(cdk).sort();
+out.esModule = cdk.__esModule;
+out.sameClient = HttpClient === require(${JSON.stringify(path.join(REPO, 'dist/src/common/http/http-client.js'))}).HttpClient;
+out.sameInjectable = injectable === require('tsyringe').injectable;
+out.decorator = typeof Backfill();
+out.before = { airbyte: under('airbyte'), streams: under('common/streams'), windows: under('common/windows'), pagination: under('common/http/pagination') };
+out.shim = typeof cdk.airbyteShim;
+out.processor = typeof cdk.IncrementalJsonProcessor;
+out.after = { airbyte: under('airbyte'), streams: under('common/streams') };`,
+    );
+    expect(second.keys).to.deep.equal(first.keys);
+    expect(second.esModule).to.equal(true);
+    expect(second.sameClient).to.equal(true);
+    expect(second.sameInjectable).to.equal(true);
+    expect(second.decorator).to.equal('function');
+    expect(second.before).to.deep.equal({ airbyte: 0, streams: 0, windows: 0, pagination: 0 });
+    expect(second.shim).to.equal('function');
+    expect(second.processor).to.equal('function');
+    expect((second.after as Record<string, number>).airbyte).to.be.greaterThan(0);
+    expect((second.after as Record<string, number>).streams).to.be.greaterThan(0);
+  });
+
+  it('learns the map again when the entry changes, so a rebuilt entry never serves a stale one', () => {
+    const pkg = fs.mkdtempSync(path.join(cache, 'pkg-'));
+    const entry = path.join(pkg, 'index.js');
+    fs.writeFileSync(path.join(pkg, 'a.js'), 'exports.A = class A {};');
+    fs.writeFileSync(path.join(pkg, 'b.js'), 'exports.B = class B {};');
+    const reexport = (name: string, file: string): string =>
+      `var ${name}_1 = require('./${file}'); Object.defineProperty(exports, '${name}', { enumerable: true, get: function () { return ${name}_1.${name}; } });\n`;
+    fs.writeFileSync(entry, `Object.defineProperty(exports, '__esModule', { value: true });\n${reexport('A', 'a')}`);
+    const loaded = `out.loaded = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(pkg + path.sep)})).map((f) => path.basename(f)).sort();`;
+    run(entry, `const m = require(${JSON.stringify(entry)}); out.a = typeof m.A;`);
+    const lazy = run(entry, `const path = require('node:path'); const m = require(${JSON.stringify(entry)}); ${loaded}`);
+    expect(lazy.loaded, 'the entry stands in; a.js is not read until A is').to.deep.equal(['index.js']);
+
+    fs.writeFileSync(entry, `Object.defineProperty(exports, '__esModule', { value: true });\n${reexport('A', 'a')}${reexport('B', 'b')}`);
+    const changed = run(entry, `const m = require(${JSON.stringify(entry)}); out.b = typeof m.B; out.keys = Object.keys(m);`);
+    expect(changed.b).to.equal('function');
+    expect(changed.keys).to.deep.equal(['A', 'B']);
+    const relearnt = run(entry, `const path = require('node:path'); const m = require(${JSON.stringify(entry)}); out.b = typeof m.B; ${loaded}`);
+    expect(relearnt.b).to.equal('function');
+    expect(relearnt.loaded).to.deep.equal(['b.js', 'index.js']);
+  });
+
+  it('falls back to the whole entry for an export whose mapped file is gone (another package upgraded under an unchanged entry)', () => {
+    const pkg = fs.mkdtempSync(path.join(cache, 'pkg-'));
+    const entry = path.join(pkg, 'index.js');
+    const other = path.join(pkg, 'node_modules', 'other');
+    fs.mkdirSync(other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'package.json'), JSON.stringify({ name: 'other', main: 'index.js' }));
+    fs.writeFileSync(path.join(other, 'index.js'), "exports.X = 'x from index.js';");
+    fs.writeFileSync(entry, "var o = require('other'); Object.defineProperty(exports, 'X', { enumerable: true, get: function () { return o.X; } });\n");
+    run(entry, `out.x = require(${JSON.stringify(entry)}).X;`);
+    // The upgrade: other's entry is now main.js, and index.js is gone.
+    fs.writeFileSync(path.join(other, 'package.json'), JSON.stringify({ name: 'other', main: 'main.js' }));
+    fs.writeFileSync(path.join(other, 'main.js'), "exports.X = 'x from main.js';");
+    fs.rmSync(path.join(other, 'index.js'));
+    const after = run(entry, `out.x = require(${JSON.stringify(entry)}).X;`);
+    expect(after.x).to.equal('x from main.js');
+  });
+});

@@ -2,9 +2,8 @@ import type { OAuth2Spec } from '../common/http';
 import type { Logger } from '../common/logger';
 import { CommandSource } from './command-source';
 import { InProcessSource, type InProcessAirbyteSource } from './in-process-source';
+import { SHIM_BRAND } from './shim-brand';
 import type { SourceDriver } from './source-driver';
-
-const SHIM_BRAND = Symbol.for('estuary-cdk.airbyte-shim');
 
 /** Options every shim takes. */
 export interface AirbyteShimCommonOptions {
@@ -70,9 +69,4 @@ export function airbyteShim(options: AirbyteShimOptions): AirbyteShim {
       );
     },
   });
-}
-
-/** Whether `value` is an {@link AirbyteShim} (from any copy of estuary-cdk). */
-export function isAirbyteShim(value: unknown): value is AirbyteShim {
-  return value !== null && typeof value === 'object' && (value as Record<symbol, unknown>)[SHIM_BRAND] === true;
 }

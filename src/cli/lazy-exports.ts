@@ -29,8 +29,8 @@ type ExportMap = [name: string, file: string, as: string][];
  * `ESTUARY_STARTUP_CACHE=0`) the package loads as usual.
  */
 export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  if (env.ESTUARY_STARTUP_CACHE === '0') return;
-  const cacheDir = env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
+  const cacheDir = cacheDirOf(env);
+  if (cacheDir === undefined) return;
   for (const pkg of packages) {
     try {
       lazyPackage(pkg, cacheDir);
@@ -40,10 +40,32 @@ export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv 
   }
 }
 
+/**
+ * The same for estuary-cdk's own entry (`entry`, its dist/src/index.js), which every connector
+ * imports: it re-exports the HTTP client, token sources, pagination, date windows, stream processors
+ * and the Airbyte shim, ~60 modules a connector mostly does not use, and none of which a `spec`
+ * needs. The map is keyed by the entry's path and content, so a rebuild learns it again. Exports of
+ * other packages it re-exports (tsyringe's) are placed in the module that defines them there.
+ */
+export function lazyOwnExports(entry: string, env: NodeJS.ProcessEnv = process.env): void {
+  const cacheDir = cacheDirOf(env);
+  if (cacheDir === undefined) return;
+  try {
+    const key = createHash('sha1').update(FORMAT).update(entry).update('\0').update(fs.readFileSync(entry)).digest('hex').slice(0, 16);
+    install(entry, path.join(cacheDir, `exports-estuary-cdk-${key}.json`), true);
+  } catch {
+    // The entry loads as usual.
+  }
+}
+
+/** Where maps are kept, or undefined when start-up caches are off (`ESTUARY_STARTUP_CACHE=0`). */
+function cacheDirOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.ESTUARY_STARTUP_CACHE === '0') return undefined;
+  return env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
+}
+
 function lazyPackage(pkg: string, cacheDir: string): void {
   const entry = require.resolve(pkg);
-  const loader = Module as unknown as Loader;
-  if (loader._cache[entry] !== undefined) return;
   const root = packageRoot(entry, pkg);
   const key = createHash('sha1')
     .update(FORMAT)
@@ -52,14 +74,24 @@ function lazyPackage(pkg: string, cacheDir: string): void {
     .update(fs.readFileSync(path.join(root, 'package.json')))
     .digest('hex')
     .slice(0, 16);
-  const mapFile = path.join(cacheDir, `exports-${pkg.replace(/[^a-z0-9.-]/gi, '_')}-${key}.json`);
+  install(entry, path.join(cacheDir, `exports-${pkg.replace(/[^a-z0-9.-]/gi, '_')}-${key}.json`), false);
+}
+
+/**
+ * Puts a stand-in for `entry` in the module cache, whose exports load their defining files on first
+ * read, from the map in `mapFile`; with no map yet, learns it when this process exits. `outside`:
+ * exports may be defined outside the entry's folder (in other packages).
+ */
+function install(entry: string, mapFile: string, outside: boolean): void {
+  const loader = Module as unknown as Loader;
+  if (loader._cache[entry] !== undefined) return;
   let map: ExportMap | undefined;
   try {
     map = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as ExportMap;
   } catch {
     // Not learnt yet: learn it from this process, if it loads the whole package.
     process.once('exit', () => {
-      learn(entry, loader, mapFile);
+      learn(entry, loader, mapFile, outside);
     });
     return;
   }
@@ -88,7 +120,13 @@ function lazyPackage(pkg: string, cacheDir: string): void {
     // Once loaded, the export becomes a plain value: a require per read (even of a cached module)
     // resolves the path again, ~0.2 ms each time a capture's binding is constructed.
     const get = (): unknown => {
-      const value = load();
+      let value: unknown;
+      try {
+        value = load();
+      } catch {
+        // The map no longer fits what is installed (a file moved in an upgrade of another package).
+      }
+      if (value === undefined) value = loadWhole()[name];
       Object.defineProperty(lazy, name, { enumerable: true, value });
       return value;
     };
@@ -108,15 +146,17 @@ function packageRoot(entry: string, pkg: string): string {
 }
 
 /** After a process that loaded the whole package: which loaded file defines each export. */
-function learn(entry: string, loader: Loader, mapFile: string): void {
+function learn(entry: string, loader: Loader, mapFile: string, outside: boolean): void {
   const whole = loader._cache[entry];
   if (whole?.loaded !== true) return;
   const exports = whole.exports as Record<string, unknown>;
   const dir = path.dirname(entry);
-  // The entry last: it may hold copies of what it re-exports (tslib's __exportStar), and loading it loads everything.
+  // The package's own files first, then (when `outside`) other packages', and the entry last: it may
+  // hold copies of what it re-exports (tslib's __exportStar), and loading it loads everything.
+  const rank = (f: string): number => (f === entry ? 2 : f.startsWith(dir + path.sep) ? 0 : 1);
   const files = Object.entries(loader._cache)
-    .filter(([f, m]) => f.startsWith(dir + path.sep) && m?.loaded === true && typeof m.exports === 'object')
-    .sort(([a], [b]) => Number(a === entry) - Number(b === entry));
+    .filter(([f, m]) => (outside || rank(f) !== 1) && m?.loaded === true && typeof m.exports === 'object')
+    .sort(([a], [b]) => rank(a) - rank(b));
   const map: ExportMap = [];
   // A file's own (data, not re-exported getter) export holding this value, under this name if it can.
   const defines = (m: NodeJS.Module, name: string, value: unknown): boolean => {

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AirbyteShim } from '../airbyte/airbyte-shim';
+import { isAirbyteShim } from '../airbyte/shim-brand';
 import { LoadError } from '../common/errors';
 import { metadata, type Class } from '../common/metadata';
 import { findSecondCopies } from '../container/library-copies';
 import { registerTypeScript } from './ts-register';
-import { isAirbyteShim, type AirbyteShim } from '../airbyte';
 
 const ENTRY_NAMES = ['connector.ts', 'connector.js', 'index.ts', 'index.js', 'main.ts', 'main.js'];
 
