@@ -43,7 +43,7 @@ export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv 
 /**
  * The same for estuary-cdk's own entry (`entry`, its dist/src/index.js), which every connector
  * imports: it re-exports the HTTP client, token sources, pagination, date windows, stream processors
- * and the Airbyte shim, ~60 modules a connector mostly does not use, and none of which a `spec`
+ * and the Airbyte shim, ~40 modules a connector mostly does not use, and none of which a `spec`
  * needs. The map is keyed by the entry's path and content, so a rebuild learns it again. Exports of
  * other packages it re-exports (tsyringe's) are placed in the module that defines them there.
  */
