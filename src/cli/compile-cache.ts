@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS loader's internals (wrap, _compile, _resolveFilename) are not in its typed ES export
 import Module = require('node:module');
+import { startupCacheDir } from './cache-dir';
 
 /** Bump when the blob layout below changes. */
 const FORMAT = 'estuary-v8-cache-1';
@@ -39,12 +39,12 @@ let enabled = false;
  * code is then read and written under those. `ESTUARY_STARTUP_CACHE=0` turns the cache off.
  */
 export function enableCompileCache(env: NodeJS.ProcessEnv = process.env, atStartFlags: <T>(fn: () => T) => T = (fn) => fn()): void {
-  if (enabled || env.ESTUARY_STARTUP_CACHE === '0') return;
+  const dir = startupCacheDir(env);
+  if (enabled || dir === undefined) return;
   enabled = true;
-  const cacheDir = env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
   // One file per installation of estuary-cdk: copies sharing the default folder do not read each other's code.
   const install = createHash('sha1').update(__dirname).digest('hex').slice(0, 12);
-  const file = path.join(cacheDir, `v8-code-${process.version}-${process.arch}-${install}.bin`);
+  const file = path.join(dir, `v8-code-${process.version}-${process.arch}-${install}.bin`);
   const entries = readBlob(file);
   const fresh = new Map<string, vm.Script>();
   const used = new Set<string>();

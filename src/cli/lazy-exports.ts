@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { startupCacheDir } from './cache-dir';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS loader's internals (_cache, _nodeModulePaths) are not in its typed ES export
 import Module = require('node:module');
 
@@ -29,7 +29,7 @@ type ExportMap = [name: string, file: string, as: string][];
  * `ESTUARY_STARTUP_CACHE=0`) the package loads as usual.
  */
 export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  const cacheDir = cacheDirOf(env);
+  const cacheDir = startupCacheDir(env);
   if (cacheDir === undefined) return;
   for (const pkg of packages) {
     try {
@@ -48,7 +48,7 @@ export function lazyExports(packages: readonly string[], env: NodeJS.ProcessEnv 
  * other packages it re-exports (tsyringe's) are placed in the module that defines them there.
  */
 export function lazyOwnExports(entry: string, env: NodeJS.ProcessEnv = process.env): void {
-  const cacheDir = cacheDirOf(env);
+  const cacheDir = startupCacheDir(env);
   if (cacheDir === undefined) return;
   try {
     const key = createHash('sha1').update(FORMAT).update(entry).update('\0').update(fs.readFileSync(entry)).digest('hex').slice(0, 16);
@@ -56,12 +56,6 @@ export function lazyOwnExports(entry: string, env: NodeJS.ProcessEnv = process.e
   } catch {
     // The entry loads as usual.
   }
-}
-
-/** Where maps are kept, or undefined when start-up caches are off (`ESTUARY_STARTUP_CACHE=0`). */
-function cacheDirOf(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.ESTUARY_STARTUP_CACHE === '0') return undefined;
-  return env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
 }
 
 function lazyPackage(pkg: string, cacheDir: string): void {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as nodeModule from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheDir } from './cache-dir';
 
 let registered = false;
 
@@ -24,13 +24,13 @@ type CompilableModule = NodeJS.Module & { _compile(code: string, file: string): 
 export function registerTypeScript(): void {
   if (registered) return;
   registered = true;
-  const cacheDir = process.env.ESTUARY_CACHE_DIR ?? path.join(os.tmpdir(), 'estuary-cdk-ts-cache');
+  const dir = cacheDir();
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only synchronous hook that compiles .ts files on require in CommonJS
   const exts = require.extensions as unknown as Record<string, (m: NodeJS.Module, f: string) => void>;
   for (const ext of ['.ts', '.tsx', '.mts', '.cts']) {
     exts[ext] = (m, f) => {
       const source = fs.readFileSync(f, 'utf8');
-      withSourceMaps(true, () => (m as CompilableModule)._compile(compileCached(source, f, cacheDir), f));
+      withSourceMaps(true, () => (m as CompilableModule)._compile(compileCached(source, f, dir), f));
     };
   }
   // Node reads and parses the source map of every module compiled while maps are on: hundreds of
