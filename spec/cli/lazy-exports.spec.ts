@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from '../helpers/cli-process';
+import { ESTUARY_BIN, REPO } from '../helpers/cli-process';
 
 const LAZY = path.join(REPO, 'dist/src/cli/lazy-exports.js');
 
@@ -179,5 +179,39 @@ out.after = { airbyte: under('airbyte'), streams: under('common/streams') };`,
     fs.rmSync(path.join(other, 'index.js'));
     const after = run(entry, `out.x = require(${JSON.stringify(entry)}).X;`);
     expect(after.x).to.equal('x from main.js');
+  });
+});
+
+describe('estuary CLI: what a spec request loads', function () {
+  this.timeout(60000);
+  let cache: string;
+  beforeEach(() => {
+    cache = fs.mkdtempSync(path.join(REPO, '.tmp-spec-loads-'));
+  });
+  afterEach(() => {
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+
+  it('answers spec for a sample without loading the parsers, the HTTP stack, pagination, the Airbyte shim or stream processors (issue 16, item 3)', () => {
+    const list = path.join(cache, 'loaded.json');
+    const preload = path.join(cache, 'list-modules.js');
+    fs.writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));`);
+    const spec = (): string[] => {
+      const r = spawnSync(process.execPath, ['-r', preload, ESTUARY_BIN, 'run', 'sample-connectors/hello-world'], {
+        cwd: REPO,
+        input: '{"spec":{"connectorType":"IMAGE"}}\n',
+        env: { ...process.env, ESTUARY_CACHE_DIR: cache },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^\{"spec":/);
+      return JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
+    };
+    spec(); // a first process fills the caches
+    const loaded = spec();
+    const matching = (re: RegExp): string[] => loaded.filter((f) => re.test(f.split(path.sep).join('/')));
+    expect(matching(/node_modules\/(csv-parse|stream-json|hash-wasm|yaml|libphonenumber-js|undici|thread-stream)\//), 'packages').to.deep.equal([]);
+    expect(matching(/dist\/src\/(airbyte\/(?!shim-brand)|common\/streams\/|common\/windows\/|common\/http\/pagination\/)/), 'estuary-cdk modules').to.deep.equal([]);
+    expect(matching(/node_modules\/validator\//).length, 'validator files (the decorators the sample uses)').to.be.below(5);
   });
 });

@@ -1,7 +1,9 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from '../common/logger';
-import { HttpClient } from '../common/http';
-import type { HttpClientOptions, TokenSource } from '../common/http';
+// The client's own modules, not the http index, which also loads pagination, JWT and OAuth token sources.
+import { HttpClient } from '../common/http/http-client';
+import type { HttpClientOptions } from '../common/http/http-options';
+import type { TokenSource } from '../common/http/token-source';
 
 /** HttpClient options a caller (a test harness) may set for a run. */
 export type RunHttpOptions = Omit<HttpClientOptions, 'log' | 'signal' | 'tokenSource'>;
