@@ -180,17 +180,6 @@ out.after = { airbyte: under('airbyte'), streams: under('common/streams') };`,
     const after = run(entry, `out.x = require(${JSON.stringify(entry)}).X;`);
     expect(after.x).to.equal('x from main.js');
   });
-});
-
-describe('estuary CLI: what a spec request loads', function () {
-  this.timeout(60000);
-  let cache: string;
-  beforeEach(() => {
-    cache = fs.mkdtempSync(path.join(REPO, '.tmp-spec-loads-'));
-  });
-  afterEach(() => {
-    fs.rmSync(cache, { recursive: true, force: true });
-  });
 
   it('answers spec for a sample without loading the parsers, the HTTP stack, pagination, the Airbyte shim or stream processors (issue 16, item 3)', () => {
     const list = path.join(cache, 'loaded.json');
